@@ -1,0 +1,168 @@
+"""The learner's side: the home page, quizzes, attempts and their reviews."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
+
+from .attempts import EmptyQuiz, open_attempt, save_answer, start_attempt, submit_attempt
+from .extensions import db
+from .models import IN_PROGRESS, Attempt, Citation, Document, QuestionVersion, Quiz, Response
+from .review import review_items
+from .types import get_type
+
+bp = Blueprint("learner", __name__)
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change state."""
+
+
+@bp.route("/")
+def home():
+    documents = db.session.execute(
+        db.select(Document).options(selectinload(Document.quizzes)).order_by(Document.title)
+    ).scalars().all()
+    open_quiz_ids = set()
+    if current_user.is_authenticated:
+        open_quiz_ids = set(db.session.execute(
+            db.select(Attempt.quiz_id).filter_by(user_id=current_user.id, state=IN_PROGRESS)
+        ).scalars())
+    return render_template("learner/home.html", documents=documents, open_quiz_ids=open_quiz_ids)
+
+
+@bp.route("/quizzes/<key>")
+def quiz(key: str):
+    quiz = db.first_or_404(db.select(Quiz).filter_by(key=key))
+    attempts, current = [], None
+    if current_user.is_authenticated:
+        attempts = db.session.execute(
+            db.select(Attempt).filter_by(user_id=current_user.id, quiz_id=quiz.id)
+            .order_by(Attempt.started_at.desc())
+        ).scalars().all()
+        current = next((a for a in attempts if not a.finished), None)
+    return render_template("learner/quiz.html", quiz=quiz, attempts=attempts, current=current,
+                           form=ActionForm())
+
+
+@bp.route("/quizzes/<key>/start", methods=["POST"])
+@login_required
+def start(key: str):
+    quiz = db.first_or_404(db.select(Quiz).filter_by(key=key))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = start_attempt(current_user, quiz)
+    except EmptyQuiz:
+        flash("This quiz has no questions yet.", "error")
+        return redirect(url_for(".quiz", key=key))
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+def _attempt_for(attempt_id: int, *, answering: bool) -> Attempt:
+    """The attempt, if the current user may see it (answer it, when ``answering``); else 404."""
+    attempt = db.get_or_404(Attempt, attempt_id)
+    mine = attempt.user_id == current_user.id
+    if not mine and (answering or not current_user.is_instructor):
+        abort(404)
+    return attempt
+
+
+def _page(attempt: Attempt) -> int:
+    page = request.args.get("q", 1, type=int)
+    return min(max(page, 1), len(attempt.responses))
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id: int):
+    attempt = _attempt_for(attempt_id, answering=True)
+    if attempt.finished:
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    page = _page(attempt)
+    response = attempt.responses[page - 1]
+    kind = get_type(response.version.type)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        answer = kind.read_answer(response.version.data, response.layout, request.form)
+        if answer != response.answer and not save_answer(
+                response, answer, request.form.get("seq", -1, type=int)):
+            db.session.commit()
+            flash("This answer was changed in another window since this page was loaded, so "
+                  "your change was not saved. Here is the latest answer.", "error")
+            return redirect(url_for(".attempt", attempt_id=attempt.id, q=page))
+        db.session.commit()
+        return redirect(_destination(attempt, page, request.form.get("go", "next")))
+    answered = sum(1 for r in attempt.responses if r.answer is not None)
+    return render_template(
+        "learner/attempt.html", attempt=attempt, response=response, page=page, kind=kind,
+        view=kind.view(response.version.data, response.layout, response.answer),
+        answered=answered, form=form,
+    )
+
+
+def _destination(attempt: Attempt, page: int, go: str) -> str:
+    if go == "summary":
+        return url_for(".summary", attempt_id=attempt.id)
+    target = {"next": page + 1, "prev": page - 1}.get(go)
+    if target is None:
+        target = int(go) if go.isdigit() else page
+    if target > len(attempt.responses):
+        return url_for(".summary", attempt_id=attempt.id)
+    return url_for(".attempt", attempt_id=attempt.id, q=max(target, 1))
+
+
+@bp.route("/attempts/<int:attempt_id>/summary")
+@login_required
+def summary(attempt_id: int):
+    attempt = _attempt_for(attempt_id, answering=True)
+    if attempt.finished:
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    return render_template("learner/summary.html", attempt=attempt, form=ActionForm())
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+def submit(attempt_id: int):
+    attempt = _attempt_for(attempt_id, answering=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if submit_attempt(attempt):
+        flash(f"Submitted. You scored {attempt.marks:g} out of {attempt.max_marks:g}.",
+              "success")
+    db.session.commit()
+    # A repeated submit lands on the same review, with the score it already had.
+    return redirect(url_for(".review", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):
+    attempt = _attempt_for(attempt_id, answering=False)
+    if not attempt.finished:
+        if attempt.user_id != current_user.id:
+            return render_template("learner/in_progress.html", attempt=attempt)
+        return redirect(url_for(".attempt", attempt_id=attempt.id))
+    db.session.execute(
+        db.select(Response).filter_by(attempt_id=attempt.id).options(
+            selectinload(Response.version).selectinload(QuestionVersion.citations)
+            .selectinload(Citation.paragraph))
+    ).scalars().all()
+    return render_template("learner/review.html", attempt=attempt, items=review_items(attempt))
+
+
+@bp.route("/me/attempts")
+@login_required
+def my_attempts():
+    attempts = db.session.execute(
+        db.select(Attempt).filter_by(user_id=current_user.id)
+        .options(selectinload(Attempt.quiz)).order_by(Attempt.started_at.desc())
+    ).scalars().all()
+    return render_template("learner/my_attempts.html", attempts=attempts)
+
+
+__all__ = ["bp", "open_attempt"]

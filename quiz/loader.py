@@ -1,0 +1,150 @@
+"""Write checked documents, questions and quizzes into the database, all or nothing.
+
+The functions here flush but never commit: the caller owns the transaction, so
+a failure anywhere leaves the database as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from .bankparse import DocumentSpec, Library, QuestionSpec, QuizSpec
+from .extensions import db
+from .models import Citation, Document, Paragraph, Question, QuestionVersion, Quiz
+from .textmatch import content_hash
+
+
+class LibraryInvalid(Exception):
+    """The library has errors; nothing was written."""
+
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} error(s) in the question banks")
+        self.errors = errors
+
+
+@dataclass
+class LoadReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.updated)} updated, "
+                f"{self.unchanged} unchanged")
+
+
+def spec_hash(spec: QuestionSpec) -> str:
+    """A fingerprint of everything a learner would see or be graded on."""
+    payload = {
+        "type": spec.type, "prompt": spec.prompt, "data": spec.data,
+        "explanation": spec.explanation, "tags": spec.tags, "marks": spec.marks,
+        "citations": [[c.paragraph, c.quote, c.part] for c in spec.citations],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def load_library(library: Library) -> LoadReport:
+    """Load every document, question and quiz of a checked library."""
+    if library.errors:
+        raise LibraryInvalid(library.errors)
+    report = LoadReport()
+    documents = {slug: _load_document(spec, report) for slug, spec in library.documents.items()}
+    for position, spec in enumerate(library.questions):
+        _load_question(spec, documents[spec.document], position, report)
+    for spec in library.quizzes:
+        _load_quiz(spec, documents[spec.document], report)
+    db.session.flush()
+    return report
+
+
+def _load_document(spec: DocumentSpec, report: LoadReport) -> Document:
+    digest = content_hash(spec.text) + spec.format + json.dumps([b.section for b in spec.blocks])
+    document = db.session.execute(
+        db.select(Document).filter_by(slug=spec.slug)
+    ).scalar_one_or_none()
+    if document is None:
+        document = Document(slug=spec.slug, source_hash="")
+        db.session.add(document)
+        report.added.append(f"document {spec.slug}")
+    meta = {"title": spec.title, "language": spec.language, "origin": spec.origin,
+            "attribution": spec.attribution, "format": spec.format}
+    changed = document.source_hash != digest or any(
+        getattr(document, k) != v for k, v in meta.items())
+    if not changed:
+        report.unchanged += 1
+        return document
+    if document.id is not None:
+        report.updated.append(f"document {spec.slug}")
+    for key, value in meta.items():
+        setattr(document, key, value)
+    document.source_hash = digest
+    db.session.flush()
+    existing = {p.number: p for p in db.session.execute(
+        db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
+    for block in spec.blocks:
+        paragraph = existing.pop(block.number, None) or Paragraph(
+            document_id=document.id, number=block.number)
+        paragraph.kind, paragraph.level, paragraph.section = block.kind, block.level, block.section
+        paragraph.text, paragraph.hash = block.text, block.hash
+        db.session.add(paragraph)
+    for stale in existing.values():
+        # Paragraphs past the new end stay while questions cite them, so reviews still show them.
+        cited = db.session.execute(
+            db.select(Citation.id).filter_by(paragraph_id=stale.id).limit(1)).first()
+        if cited is None:
+            db.session.delete(stale)
+    db.session.flush()
+    return document
+
+
+def _load_question(spec: QuestionSpec, document: Document, position: int,
+                   report: LoadReport) -> None:
+    digest = spec_hash(spec)
+    question = db.session.execute(
+        db.select(Question).filter_by(key=spec.id)).scalar_one_or_none()
+    if question is None:
+        question = Question(key=spec.id, document_id=document.id, position=position)
+        db.session.add(question)
+        db.session.flush()
+        report.added.append(f"question {spec.id}")
+        number = 1
+    else:
+        question.position = position
+        current = question.current
+        if current is not None and current.content_hash == digest:
+            report.unchanged += 1
+            return
+        number = (current.number if current else 0) + 1
+        report.updated.append(f"question {spec.id}")
+    paragraphs = {p.number: p for p in db.session.execute(
+        db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
+    version = QuestionVersion(
+        question_id=question.id, number=number, type=spec.type, prompt=spec.prompt,
+        data=spec.data, explanation=spec.explanation, tags=spec.tags, marks=spec.marks,
+        section=paragraphs[spec.citations[0].paragraph].section, content_hash=digest,
+        origin=f"{spec.path}:{spec.line}",
+    )
+    db.session.add(version)
+    db.session.flush()
+    for i, cite in enumerate(spec.citations):
+        db.session.add(Citation(version_id=version.id, paragraph_id=paragraphs[cite.paragraph].id,
+                                position=i, part=cite.part, quote=cite.quote))
+    question.current_version_id = version.id
+    question.document_id = document.id
+
+
+def _load_quiz(spec: QuizSpec, document: Document, report: LoadReport) -> None:
+    quiz = db.session.execute(db.select(Quiz).filter_by(key=spec.id)).scalar_one_or_none()
+    values = {"document_id": document.id, "title": spec.title, "description": spec.description,
+              "select": spec.select, "shuffle_questions": spec.shuffle_questions,
+              "shuffle_choices": spec.shuffle_choices}
+    if quiz is None:
+        db.session.add(Quiz(key=spec.id, **values))
+        report.added.append(f"quiz {spec.id}")
+    elif any(getattr(quiz, k) != v for k, v in values.items()):
+        for key, value in values.items():
+            setattr(quiz, key, value)
+        report.updated.append(f"quiz {spec.id}")
+    else:
+        report.unchanged += 1

@@ -1,0 +1,190 @@
+"""The domain, as stored: documents and paragraphs, questions and their versions, attempts."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="learner")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.role == "instructor"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)  # Werkzeug's default: scrypt
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class Document(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(20), default="en")
+    origin: Mapped[str] = mapped_column(Text, default="")
+    attribution: Mapped[str] = mapped_column(Text, default="")
+    format: Mapped[str] = mapped_column(String(20), default="text")
+    source_hash: Mapped[str] = mapped_column(String(64))
+
+    paragraphs: Mapped[list[Paragraph]] = relationship(
+        back_populates="document", order_by="Paragraph.number"
+    )
+    quizzes: Mapped[list[Quiz]] = relationship(back_populates="document", order_by="Quiz.id")
+
+
+class Paragraph(db.Model):
+    """A heading, paragraph or list item of a document; ``number`` gives its anchor p<n>."""
+
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    number: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[int] = mapped_column(default=0)
+    section: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text)
+    hash: Mapped[str] = mapped_column(String(16))
+
+    document: Mapped[Document] = relationship(back_populates="paragraphs")
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.number}"
+
+
+class Question(db.Model):
+    """A question's identity; what it asks lives in its versions."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    position: Mapped[int] = mapped_column(default=0)  # order in its bank
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version")
+    )
+
+    current: Mapped[QuestionVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class QuestionVersion(db.Model):
+    """One edition of a question, immutable once written: attempts point at it."""
+
+    __table_args__ = (UniqueConstraint("question_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
+    number: Mapped[int]
+    type: Mapped[str] = mapped_column(String(40))
+    prompt: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON)
+    explanation: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    marks: Mapped[float] = mapped_column(default=1.0)
+    section: Mapped[str] = mapped_column(String(300), default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    question: Mapped[Question] = relationship(foreign_keys=[question_id])
+    citations: Mapped[list[Citation]] = relationship(
+        back_populates="version", order_by="Citation.position"
+    )
+
+
+class Citation(db.Model):
+    """Evidence for a version's answer: a paragraph and a verbatim quote from it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), index=True)
+    paragraph_id: Mapped[int] = mapped_column(ForeignKey("paragraph.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    part: Mapped[str] = mapped_column(String(40), default="")  # "item 2", "pair 1", or whole
+    quote: Mapped[str] = mapped_column(Text)
+
+    version: Mapped[QuestionVersion] = relationship(back_populates="citations")
+    paragraph: Mapped[Paragraph] = relationship()
+
+
+class Quiz(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    select: Mapped[dict] = mapped_column(JSON)
+    shuffle_questions: Mapped[bool] = mapped_column(default=True)
+    shuffle_choices: Mapped[bool] = mapped_column(default=True)
+
+    document: Mapped[Document] = relationship(back_populates="quizzes")
+
+
+IN_PROGRESS, FINISHED = "in_progress", "finished"
+
+
+class Attempt(db.Model):
+    __table_args__ = (
+        # At most one unfinished attempt per learner and quiz, even under double clicks.
+        Index("one_open_attempt", "user_id", "quiz_id", unique=True,
+              sqlite_where=text("state = 'in_progress'"),
+              postgresql_where=text("state = 'in_progress'")),
+        Index("attempt_by_user", "user_id", "quiz_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"), index=True)
+    seed: Mapped[int]
+    state: Mapped[str] = mapped_column(String(20), default=IN_PROGRESS)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    marks: Mapped[float | None]
+    max_marks: Mapped[float] = mapped_column(default=0.0)
+    percent: Mapped[float | None]
+
+    user: Mapped[User] = relationship()
+    quiz: Mapped[Quiz] = relationship()
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="attempt", order_by="Response.slot"
+    )
+
+    @property
+    def finished(self) -> bool:
+        return self.state == FINISHED
+
+
+class Response(db.Model):
+    """One question slot of an attempt: the version asked, its layout, and the answer."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "slot"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
+    slot: Mapped[int]
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), index=True)
+    layout: Mapped[dict] = mapped_column(JSON)
+    answer: Mapped[object | None] = mapped_column(JSON)
+    sequence: Mapped[int] = mapped_column(default=0)  # bumped by every save; stale pages lose
+    saved_at: Mapped[datetime | None]
+    fraction: Mapped[float | None]
+    marks: Mapped[float | None]
+    max_marks: Mapped[float] = mapped_column(default=1.0)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="responses")
+    version: Mapped[QuestionVersion] = relationship()

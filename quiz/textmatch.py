@@ -1,0 +1,89 @@
+"""Finding evidence quotes in paragraph text, tolerant of typography and spacing."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from markupsafe import Markup, escape
+
+# Typographic characters that authors type as their plain ASCII cousins.
+_FOLD = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2015": "-", "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+})
+
+
+def _fold_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch.translate(_FOLD))
+
+
+def _normalise_with_map(text: str) -> tuple[str, list[int]]:
+    """Fold typography and collapse whitespace; map each output char to its source index."""
+    out: list[str] = []
+    index: list[int] = []
+    pending_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            pending_space = bool(out)
+            continue
+        if pending_space:
+            out.append(" ")
+            index.append(i - 1)
+            pending_space = False
+        for folded in _fold_char(ch):
+            out.append(folded)
+            index.append(i)
+    return "".join(out), index
+
+
+def normalise(text: str) -> str:
+    """The form in which quotes are compared with paragraphs."""
+    return _normalise_with_map(text)[0]
+
+
+def content_hash(text: str) -> str:
+    """A short, stable fingerprint of a paragraph's normalised text."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:16]
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Return the (start, end) span of ``quote`` in ``text``, or None when it is absent."""
+    needle = normalise(quote)
+    if not needle:
+        return None
+    haystack, index = _normalise_with_map(text)
+    at = haystack.find(needle)
+    if at < 0:
+        return None
+    return index[at], index[at + len(needle) - 1] + 1
+
+
+def highlight(text: str, quotes: list[str]) -> Markup:
+    """Escape ``text`` and wrap every quote found in it in ``<mark>``."""
+    spans = sorted(s for q in quotes if (s := find_quote(text, q)))
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts: list[str] = []
+    pos = 0
+    for start, end in merged:
+        parts.append(escape(text[pos:start]))
+        parts.append(Markup("<mark>%s</mark>") % text[start:end])
+        pos = end
+    parts.append(escape(text[pos:]))
+    return Markup("").join(parts)
+
+
+_SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens, for section and document names."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _SLUG_STRIP.sub("-", ascii_text.lower()).strip("-")

@@ -1,0 +1,99 @@
+"""The question-type registry: one class per type, looked up by its bank name.
+
+A type validates its bank entry, turns it into the data stored with a question
+version, lays it out for one attempt, reads a learner's answer from a form,
+grades it, and describes answers in words for the review.
+"""
+from __future__ import annotations
+
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+Report = Callable[..., None]  # report(message, key=None): key names the field at fault
+
+QUESTION_TYPES: dict[str, QuestionType] = {}
+
+
+def register(cls: type[QuestionType]) -> type[QuestionType]:
+    QUESTION_TYPES[cls.name] = cls()
+    return cls
+
+
+def get_type(name: str) -> QuestionType:
+    return QUESTION_TYPES[name]
+
+
+class QuestionType(ABC):
+    """The interface every question type implements."""
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    template: ClassVar[str] = ""
+
+    @abstractmethod
+    def check(self, entry: Mapping, report: Report) -> None:
+        """Report every problem with the type's own fields of a bank entry."""
+
+    @abstractmethod
+    def data(self, entry: Mapping) -> dict:
+        """The JSON-ready data stored with a question version (entry already checked)."""
+
+    def layout(self, data: dict, rng: random.Random, shuffle: bool) -> dict:
+        """The per-attempt arrangement (choice order and the like); stored with the attempt."""
+        return {}
+
+    @abstractmethod
+    def view(self, data: dict, layout: dict, answer: Any) -> dict:
+        """What the type's template needs to show the question with ``answer`` filled in."""
+
+    @abstractmethod
+    def read_answer(self, data: dict, layout: dict, form: Mapping) -> Any:
+        """The answer in ``form`` (a request's form data), or None when nothing was given."""
+
+    @abstractmethod
+    def grade(self, data: dict, answer: Any) -> float:
+        """The fraction of the marks ``answer`` earns, from 0 to 1."""
+
+    @abstractmethod
+    def describe(self, data: dict, answer: Any) -> str:
+        """A learner's answer in words, for the review and exports."""
+
+    @abstractmethod
+    def correct(self, data: dict) -> str:
+        """The correct answer in words."""
+
+    def feedback(self, data: dict, answer: Any) -> list[str]:
+        """Feedback written for the parts of ``answer`` (for example the choices picked)."""
+        return []
+
+    def citation_parts(self, entry: Mapping) -> list[tuple[str, Any, Any]]:
+        """Citations attached to parts of the entry, as (part label, source, part node)."""
+        return []
+
+
+def text_of(value: Any) -> str:
+    """Bank values such as years are written bare in YAML; the text is what counts."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value).strip()
+
+
+def shuffled(values: list, rng: random.Random, shuffle: bool) -> list:
+    values = list(values)
+    if shuffle:
+        rng.shuffle(values)
+    return values
+
+
+# Import the types so that they register themselves.
+from . import (  # noqa: E402,F401
+    matching,
+    multiple_response,
+    numeric,
+    ordering,
+    short_answer,
+    single_choice,
+    true_false,
+)

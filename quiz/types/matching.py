@@ -1,0 +1,94 @@
+"""Matching: pair each term (an acronym, say) with what it stands for.
+
+Each pair is worth an equal share of the marks. Extra ``distractors`` may be
+offered on the right-hand side.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from . import QuestionType, register, shuffled, text_of
+
+
+@register
+class Matching(QuestionType):
+    name = "matching"
+    label = "Matching"
+    template = "types/matching.html"
+
+    def check(self, entry, report):
+        pairs = entry.get("pairs")
+        if not isinstance(pairs, list) or len(pairs) < 2:
+            report("'pairs' must list at least 2 pairs, each with 'left' and 'right'", "pairs")
+            return
+        lefts, rights = [], []
+        for n, pair in enumerate(pairs, start=1):
+            if not isinstance(pair, Mapping) or not text_of(pair.get("left")) \
+                    or not text_of(pair.get("right")):
+                report(f"pair {n} needs both 'left' and 'right'", "pairs")
+                continue
+            lefts.append(text_of(pair["left"]).casefold())
+            rights.append(text_of(pair["right"]).casefold())
+        distractors = entry.get("distractors", [])
+        if not isinstance(distractors, list):
+            report("'distractors' must be a list of texts", "distractors")
+            distractors = []
+        rights += [text_of(d).casefold() for d in distractors]
+        if len(set(lefts)) < len(lefts):
+            report("two pairs have the same left-hand side", "pairs")
+        if len(set(rights)) < len(rights):
+            report("a right-hand side appears twice, so a match would be ambiguous", "pairs")
+
+    def data(self, entry):
+        pairs = entry["pairs"]
+        return {
+            "lefts": [text_of(p["left"]) for p in pairs],
+            "rights": [text_of(p["right"]) for p in pairs]
+            + [text_of(d) for d in entry.get("distractors", [])],
+        }
+
+    def citation_parts(self, entry):
+        return [
+            (f"pair {n}", pair["source"], pair)
+            for n, pair in enumerate(entry["pairs"], start=1)
+            if isinstance(pair, Mapping) and "source" in pair
+        ]
+
+    def layout(self, data, rng, shuffle):
+        return {
+            "lefts": shuffled(range(len(data["lefts"])), rng, shuffle),
+            "rights": shuffled(range(len(data["rights"])), rng, True),
+        }
+
+    def view(self, data, layout, answer):
+        answer = answer or {}
+        return {
+            "rows": [(i, data["lefts"][i], answer.get(str(i))) for i in layout["lefts"]],
+            "options": [(j, data["rights"][j]) for j in layout["rights"]],
+        }
+
+    def read_answer(self, data, layout, form):
+        answer = {}
+        for i in range(len(data["lefts"])):
+            try:
+                j = int(form.get(f"match-{i}", ""))
+            except ValueError:
+                continue
+            if 0 <= j < len(data["rights"]):
+                answer[str(i)] = j
+        return answer or None
+
+    def grade(self, data, answer):
+        answer = answer or {}
+        right = sum(1 for i in range(len(data["lefts"])) if answer.get(str(i)) == i)
+        return right / len(data["lefts"])
+
+    def describe(self, data, answer):
+        answer = answer or {}
+        return "; ".join(
+            f"{left} → {data['rights'][answer[str(i)]] if str(i) in answer else '(none)'}"
+            for i, left in enumerate(data["lefts"])
+        )
+
+    def correct(self, data):
+        return "; ".join(f"{left} → {data['rights'][i]}" for i, left in enumerate(data["lefts"]))

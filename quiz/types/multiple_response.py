@@ -1,0 +1,64 @@
+"""Multiple response: tick every right choice; partial credit, wrong ticks cost.
+
+The fraction earned is (right ticks / right choices) - (wrong ticks / wrong
+choices), never below zero: ticking everything earns nothing.
+"""
+from __future__ import annotations
+
+from . import QuestionType, register, shuffled, text_of
+from .choices import check_choices, choice_data, parse_index, picked_feedback
+
+
+@register
+class MultipleResponse(QuestionType):
+    name = "multiple_response"
+    label = "Multiple response"
+    template = "types/multiple_response.html"
+
+    def check(self, entry, report):
+        texts = check_choices(entry, report, minimum=3)
+        answers = entry.get("answers")
+        if not isinstance(answers, list) or not answers:
+            report("missing field 'answers' (the texts of every correct choice)", "answers")
+            return
+        folded = [t.casefold() for t in texts]
+        for answer in answers:
+            if texts and text_of(answer).casefold() not in folded:
+                report(f"the answer '{text_of(answer)}' is not among the choices", "answers")
+        if texts and len({text_of(a).casefold() for a in answers}) >= len(texts):
+            report("every choice is correct; a multiple-response question needs a wrong one",
+                   "answers")
+
+    def data(self, entry):
+        choices = choice_data(entry)
+        answers = {text_of(a).casefold() for a in entry["answers"]}
+        correct = [i for i, c in enumerate(choices) if c["text"].casefold() in answers]
+        return {"choices": choices, "correct": correct}
+
+    def layout(self, data, rng, shuffle):
+        return {"order": shuffled(range(len(data["choices"])), rng, shuffle)}
+
+    def view(self, data, layout, answer):
+        picked = set(answer or [])
+        return {"options": [(i, data["choices"][i]["text"], i in picked) for i in layout["order"]]}
+
+    def read_answer(self, data, layout, form):
+        picked = {parse_index(v, len(data["choices"])) for v in form.getlist("answer")}
+        picked.discard(None)
+        return sorted(picked) or None
+
+    def grade(self, data, answer):
+        picked = set(answer or [])
+        correct = set(data["correct"])
+        wrong_total = len(data["choices"]) - len(correct)
+        earned = len(picked & correct) / len(correct) - len(picked - correct) / wrong_total
+        return max(0.0, earned)
+
+    def describe(self, data, answer):
+        return "; ".join(data["choices"][i]["text"] for i in answer or [])
+
+    def correct(self, data):
+        return "; ".join(data["choices"][i]["text"] for i in data["correct"])
+
+    def feedback(self, data, answer):
+        return picked_feedback(data["choices"], answer or [])

@@ -1,0 +1,77 @@
+"""Numeric: a number typed in, right within an optional tolerance."""
+from __future__ import annotations
+
+import re
+
+from . import QuestionType, register, text_of
+
+# "500,000", "500 000" and "1,5" are read the way people write them.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([, \u00a0\u202f]\d{3})+(\.\d+)?$")
+MAX_LENGTH = 60
+
+
+def parse_number(text: str) -> float | None:
+    """The number a learner typed, or None when it is not one."""
+    text = text.strip()
+    if _GROUPED.match(text):
+        text = re.sub(r"[, \u00a0\u202f]", "", text)
+    elif re.fullmatch(r"[+-]?\d+,\d+", text):
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _format(value: float) -> str:
+    return f"{value:,.10g}" if abs(value) >= 10000 else f"{value:.10g}"
+
+
+@register
+class Numeric(QuestionType):
+    name = "numeric"
+    label = "Numeric"
+    template = "types/numeric.html"
+
+    def check(self, entry, report):
+        answer = entry.get("answer")
+        if isinstance(answer, bool) or not isinstance(answer, int | float):
+            report("'answer' must be a number", "answer")
+        tolerance = entry.get("tolerance", 0)
+        if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
+            report("'tolerance' must be a number of zero or more", "tolerance")
+
+    def data(self, entry):
+        return {
+            "answer": entry["answer"],
+            "tolerance": entry.get("tolerance", 0),
+            "unit": text_of(entry.get("unit")),
+        }
+
+    def view(self, data, layout, answer):
+        return {"value": answer or "", "unit": data["unit"]}
+
+    def read_answer(self, data, layout, form):
+        value = form.get("answer", "").strip()[:MAX_LENGTH]
+        return value or None
+
+    def grade(self, data, answer):
+        value = parse_number(answer or "")
+        if value is None:
+            return 0.0
+        return 1.0 if abs(value - data["answer"]) <= data["tolerance"] + 1e-9 else 0.0
+
+    def describe(self, data, answer):
+        return answer or ""
+
+    def correct(self, data):
+        text = _format(data["answer"])
+        if data["tolerance"]:
+            text += f" (± {_format(data['tolerance'])})"
+        return f"{text} {data['unit']}".strip()
+
+    def feedback(self, data, answer):
+        if answer and parse_number(answer) is None:
+            return [f"'{answer}' is not a number."]
+        return []

@@ -1,0 +1,86 @@
+"""Ordering: put items (events, usually) in their correct sequence.
+
+Partial credit counts pairs: the fraction of all pairs of items the learner put
+in the right relative order. Right throughout earns 1, reversed earns 0, and one
+item out of place among many still earns most of the marks.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import combinations
+
+from . import QuestionType, register, text_of
+
+
+def _item_text(item) -> str:
+    return text_of(item.get("text") if isinstance(item, Mapping) else item)
+
+
+@register
+class Ordering(QuestionType):
+    name = "ordering"
+    label = "Ordering"
+    template = "types/ordering.html"
+
+    def check(self, entry, report):
+        items = entry.get("items")
+        if not isinstance(items, list) or len(items) < 3:
+            report("'items' must list at least 3 items, in their correct order", "items")
+            return
+        texts = [_item_text(i) for i in items]
+        for n, text in enumerate(texts, start=1):
+            if not text:
+                report(f"item {n} has no text", "items")
+        if len({t.casefold() for t in texts}) < len(texts):
+            report("two items have the same text", "items")
+
+    def data(self, entry):
+        return {"items": [_item_text(i) for i in entry["items"]]}
+
+    def citation_parts(self, entry):
+        return [
+            (f"item {n}", item["source"], item)
+            for n, item in enumerate(entry["items"], start=1)
+            if isinstance(item, Mapping) and "source" in item
+        ]
+
+    def layout(self, data, rng, shuffle):
+        order = list(range(len(data["items"])))
+        # Never present the answer itself: reshuffle until the order differs.
+        while order == sorted(order):
+            rng.shuffle(order)
+        return {"order": order}
+
+    def view(self, data, layout, answer):
+        sequence = answer or layout["order"]
+        return {
+            "rows": [(i, data["items"][i], pos if answer else None)
+                     for pos, i in enumerate(sequence, start=1)],
+            "positions": range(1, len(sequence) + 1),
+        }
+
+    def read_answer(self, data, layout, form):
+        count = len(data["items"])
+        positions = {}
+        for display, i in enumerate(layout["order"]):
+            try:
+                positions[i] = (int(form.get(f"position-{i}", "")), display)
+            except ValueError:
+                positions[i] = (count + 1, display)
+        if all(p[0] > count for p in positions.values()):
+            return None
+        return sorted(positions, key=positions.get)
+
+    def grade(self, data, answer):
+        if not answer:
+            return 0.0
+        rank = {item: pos for pos, item in enumerate(answer)}
+        pairs = list(combinations(range(len(data["items"])), 2))
+        right = sum(1 for a, b in pairs if rank[a] < rank[b])
+        return right / len(pairs)
+
+    def describe(self, data, answer):
+        return " → ".join(data["items"][i] for i in answer or [])
+
+    def correct(self, data):
+        return " → ".join(data["items"])

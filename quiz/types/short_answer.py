@@ -1,0 +1,56 @@
+"""Short answer: a few words typed in, compared with accepted variants.
+
+Case, spacing, typographic quotes and dashes, and punctuation are ignored.
+"""
+from __future__ import annotations
+
+import re
+
+from ..textmatch import normalise
+from . import QuestionType, register, text_of
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
+MAX_LENGTH = 500
+
+
+def canonical(text: str) -> str:
+    text = _PUNCTUATION.sub(" ", normalise(text).casefold())
+    return " ".join(text.split())
+
+
+@register
+class ShortAnswer(QuestionType):
+    name = "short_answer"
+    label = "Short answer"
+    template = "types/short_answer.html"
+
+    def check(self, entry, report):
+        answers = entry.get("answers")
+        if not isinstance(answers, list) or not answers:
+            report("missing field 'answers' (accepted answers, the first shown as correct)",
+                   "answers")
+            return
+        for answer in answers:
+            if not canonical(text_of(answer)):
+                report(f"accepted answer '{text_of(answer)}' is empty once punctuation is "
+                       "ignored", "answers")
+
+    def data(self, entry):
+        return {"answers": [text_of(a) for a in entry["answers"]]}
+
+    def view(self, data, layout, answer):
+        return {"value": answer or ""}
+
+    def read_answer(self, data, layout, form):
+        value = " ".join(form.get("answer", "").split())[:MAX_LENGTH]
+        return value or None
+
+    def grade(self, data, answer):
+        given = canonical(answer or "")
+        return 1.0 if given and given in {canonical(a) for a in data["answers"]} else 0.0
+
+    def describe(self, data, answer):
+        return answer or ""
+
+    def correct(self, data):
+        return data["answers"][0]

@@ -1,0 +1,47 @@
+"""Single choice: exactly one of several choices is right."""
+from __future__ import annotations
+
+from . import QuestionType, register, shuffled, text_of
+from .choices import check_choices, choice_data, parse_index, picked_feedback
+
+
+@register
+class SingleChoice(QuestionType):
+    name = "single_choice"
+    label = "Single choice"
+    template = "types/single_choice.html"
+
+    def check(self, entry, report):
+        texts = check_choices(entry, report)
+        answer = text_of(entry.get("answer"))
+        if not answer:
+            report("missing field 'answer' (the text of the correct choice)", "answer")
+        elif texts and answer.casefold() not in (t.casefold() for t in texts):
+            report(f"the answer '{answer}' is not among the choices", "answer")
+
+    def data(self, entry):
+        choices = choice_data(entry)
+        answer = text_of(entry["answer"]).casefold()
+        correct = next(i for i, c in enumerate(choices) if c["text"].casefold() == answer)
+        return {"choices": choices, "correct": correct}
+
+    def layout(self, data, rng, shuffle):
+        return {"order": shuffled(range(len(data["choices"])), rng, shuffle)}
+
+    def view(self, data, layout, answer):
+        return {"options": [(i, data["choices"][i]["text"], i == answer) for i in layout["order"]]}
+
+    def read_answer(self, data, layout, form):
+        return parse_index(form.get("answer"), len(data["choices"]))
+
+    def grade(self, data, answer):
+        return 1.0 if answer == data["correct"] else 0.0
+
+    def describe(self, data, answer):
+        return "" if answer is None else data["choices"][answer]["text"]
+
+    def correct(self, data):
+        return data["choices"][data["correct"]]["text"]
+
+    def feedback(self, data, answer):
+        return [] if answer is None else picked_feedback(data["choices"], [answer])
