@@ -166,3 +166,11 @@ def my_attempts():
 
 
 __all__ = ["bp", "open_attempt"]
+
+
+@bp.app_template_filter("num")
+def format_number(value: float | None, places: int = 2) -> str:
+    """Marks as people write them: 7, 0.5, 66.67."""
+    if value is None:
+        return ""
+    return f"{round(value, places):g}"

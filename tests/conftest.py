@@ -62,3 +62,28 @@ def log_in(client, name: str, password: str = "correct horse"):
     page = client.get("/login")
     return client.post("/login", data={"username": name, "password": password,
                                        "csrf_token": csrf_token(page.text)})
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def fixture_library(tmp_path: Path, *banks: str) -> Path:
+    """A questions folder holding the seed document and the named fixture banks."""
+    folder = tmp_path / "questions" / "nato-bih"
+    folder.mkdir(parents=True)
+    for name in ("source.txt", "document.yaml"):
+        (folder / name).write_bytes((SEED.parent / name).read_bytes())
+    for bank in banks:
+        (folder / bank).write_bytes((FIXTURES / bank).read_bytes())
+    return tmp_path / "questions"
+
+
+@pytest.fixture
+def typed_app(tmp_path):
+    """An app whose only bank is the one-question-per-type fixture."""
+    app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"))
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    yield app
+    with app.app_context():
+        db.engine.dispose()

@@ -1,0 +1,183 @@
+"""A learner registers, takes a quiz of every type, leaves, resumes, submits and reviews."""
+import re
+
+from quiz.extensions import db
+from quiz.models import Attempt, Response
+from tests.conftest import csrf_token
+
+# The right answers to the all-types fixture, as form fields, question by question.
+RIGHT = {
+    "single_choice": lambda: {"answer": "0"},
+    "multiple_response": lambda: {"answer": ["0", "1"]},
+    "true_false": lambda: {"answer": "false"},
+    "short_answer": lambda: {"answer": "  psotc "},
+    "numeric": lambda: {"answer": "500,000"},
+    "ordering": lambda: {"position-0": "1", "position-1": "2", "position-2": "3"},
+    "matching": lambda: {"match-0": "0", "match-1": "1"},
+}
+TYPES = list(RIGHT)
+
+
+def register(client, name="ann", password="correct horse"):
+    page = client.get("/register")
+    return client.post("/register", data={
+        "username": name, "password": password, "confirm": password,
+        "csrf_token": csrf_token(page.text)})
+
+
+def start(client, key="all-types"):
+    page = client.get(f"/quizzes/{key}")
+    response = client.post(f"/quizzes/{key}/start", data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 302
+    return response.location
+
+
+def answer(client, attempt_url, page_no, fields, go="next"):
+    page = client.get(f"{attempt_url}?q={page_no}")
+    seq = re.search(r'name="seq" value="(\d+)"', page.text).group(1)
+    data = {"csrf_token": csrf_token(page.text), "seq": seq, "go": go, **fields}
+    return client.post(f"{attempt_url}?q={page_no}", data=data)
+
+
+def test_registration_logs_in_and_home_lists_documents_and_quizzes(typed_app):
+    client = typed_app.test_client()
+    home = client.get("/")
+    assert "Relations with Bosnia and Herzegovina" in home.text
+    assert 'href="/quizzes/all-types"' in home.text
+    response = register(client)
+    assert response.status_code == 302
+    assert "Log out ann" in client.get("/").text
+
+
+def test_registration_errors_come_back_beside_the_field_with_the_input(typed_app):
+    client = typed_app.test_client()
+    register(client, "bob")
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").text)})
+    response = register(client, "bob", "short")
+    assert response.status_code == 400
+    assert "That name is taken" in response.text
+    assert "Field must be between 8 and 128 characters long." in response.text
+    assert 'value="bob"' in response.text
+    response = register(client, "no spaces allowed", "long enough password")
+    assert "Use 3 to 40 letters" in response.text
+
+
+def test_whole_flow_every_type_leave_resume_submit_review(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    first = client.get(attempt_url)
+    assert "Question 1 of 7" in first.text and "0 of 7 answered" in first.text
+
+    # Answer the first four, then leave.
+    for page_no in range(1, 5):
+        response = answer(client, attempt_url, page_no, RIGHT[TYPES[page_no - 1]]())
+        assert response.status_code == 302
+    assert "4 of 7 answered" in client.get(f"{attempt_url}?q=5").text
+
+    # Log out and in again: starting the quiz resumes the same attempt, answers kept.
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").text)})
+    page = client.get("/login")
+    client.post("/login", data={"username": "ann", "password": "correct horse",
+                                "csrf_token": csrf_token(page.text)})
+    assert "in progress" in client.get("/").text
+    assert "Continue your attempt" in client.get("/quizzes/all-types").text
+    assert start(client) == attempt_url
+    resumed = client.get(f"{attempt_url}?q=4")
+    assert 'value="psotc"' in resumed.text
+    assert "Question 4 of 7" in resumed.text and "4 of 7 answered" in resumed.text
+
+    for page_no in range(5, 8):
+        answer(client, attempt_url, page_no, RIGHT[TYPES[page_no - 1]](), go="summary")
+    summary = client.get(f"{attempt_url}/summary")
+    assert "you have answered 7 of 7 questions" in summary.text
+    response = client.post(f"{attempt_url}/submit",
+                           data={"csrf_token": csrf_token(summary.text)})
+    assert response.location == f"{attempt_url}/review"
+    review = client.get(response.location)
+    assert "You scored <strong>7 out of 7</strong> (100%)" in " ".join(review.text.split())
+    assert review.text.count("<strong>Correct</strong>") == 7
+    # The source: the cited paragraph with its quote marked, linked to its anchor.
+    assert "<mark>joined the Partnership for Peace (PfP) programme in 2006</mark>" in review.text
+    assert re.search(r'href="/documents/nato-bih\?cite=\d+#p12"', review.text)
+    assert "Explanation" in review.text and "PfP in 2006." in review.text
+
+
+def test_wrong_and_partial_answers_are_shown_with_the_correct_answer(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    answer(client, attempt_url, 1, {"answer": "1"})                       # 2010: wrong
+    answer(client, attempt_url, 2, {"answer": ["0"]})                     # half right
+    answer(client, attempt_url, 6, {"position-0": "2", "position-1": "1", "position-2": "3"})
+    summary = client.get(f"{attempt_url}/summary")
+    client.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
+    review = client.get(f"{attempt_url}/review").text
+    assert "<strong>Incorrect</strong>" in review
+    assert "2010: That is the MAP invitation." in review
+    assert "<strong>Partially correct</strong> · 0.5 of 1 marks" in review
+    assert "<strong>Not answered</strong>" in review
+    assert "SFOR → IFOR → EUFOR Operation Althea" in review
+    assert "IFOR → SFOR → EUFOR Operation Althea" in review
+    with typed_app.app_context():
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        ordering = db.session.execute(db.select(Response).filter_by(slot=6)).scalar_one()
+        assert round(ordering.fraction, 4) == round(2 / 3, 4)
+        assert attempt.marks == round(0.5 + 2 / 3, 4)
+        assert attempt.max_marks == 7 and attempt.percent == round(100 * (0.5 + 2 / 3) / 7, 2)
+
+
+def test_submitting_twice_keeps_one_graded_attempt(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    answer(client, attempt_url, 1, {"answer": "0"})
+    token = csrf_token(client.get(f"{attempt_url}/summary").text)
+    first = client.post(f"{attempt_url}/submit", data={"csrf_token": token})
+    second = client.post(f"{attempt_url}/submit", data={"csrf_token": token})
+    assert first.location == second.location == f"{attempt_url}/review"
+    with typed_app.app_context():
+        attempts = db.session.execute(db.select(Attempt)).scalars().all()
+        assert len(attempts) == 1 and attempts[0].marks == 1
+    # A finished attempt no longer takes answers: the page sends to the review.
+    assert client.get(attempt_url).location == f"{attempt_url}/review"
+
+
+def test_a_stale_page_cannot_overwrite_a_newer_answer(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    stale = client.get(f"{attempt_url}?q=4")
+    answer(client, attempt_url, 4, {"answer": "newer"})
+    response = client.post(f"{attempt_url}?q=4", data={
+        "csrf_token": csrf_token(stale.text), "go": "next", "answer": "older",
+        "seq": re.search(r'name="seq" value="(\d+)"', stale.text).group(1)})
+    assert response.location.endswith("?q=4")
+    page = client.get(response.location)
+    assert "changed in another window" in page.text
+    assert 'value="newer"' in page.text
+
+
+def test_attempt_keeps_its_draw_and_layout_on_every_reload(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client, "two-random")
+    pages = [client.get(f"{attempt_url}?q={n}").text for n in (1, 2)]
+    assert pages == [client.get(f"{attempt_url}?q={n}").text for n in (1, 2)]
+    assert "Question 1 of 2" in pages[0]
+    with typed_app.app_context():
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        assert len(attempt.responses) == 2 and attempt.seed is not None
+
+
+def test_my_attempts_lists_scores(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    answer(client, attempt_url, 1, {"answer": "0"})
+    client.post(f"{attempt_url}/submit",
+                data={"csrf_token": csrf_token(client.get(f"{attempt_url}/summary").text)})
+    start(client, "two-random")
+    page = client.get("/me/attempts").text
+    assert "1 / 7 (14.3%)" in page
+    assert "In progress" in page and "Continue attempt" in page
