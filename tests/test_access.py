@@ -1,0 +1,113 @@
+"""Who may see what: anonymous users log in, learners stay out of instructor pages and
+other learners' attempts."""
+import pytest
+
+from quiz.extensions import db
+from quiz.models import Attempt
+from tests.conftest import add_user, csrf_token, log_in
+
+
+def take_quiz(client, key="evolution"):
+    page = client.get(f"/quizzes/{key}")
+    return client.post(f"/quizzes/{key}/start",
+                       data={"csrf_token": csrf_token(page.text)}).location
+
+
+def submit(client, attempt_url):
+    summary = client.get(f"{attempt_url}/summary")
+    client.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
+
+
+@pytest.mark.parametrize("path", ["/me/attempts", "/instructor/attempts", "/attempts/1",
+                                  "/attempts/1/review", "/attempts/1/summary"])
+def test_anonymous_users_are_sent_to_log_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.location.startswith("/login?next=")
+
+
+def test_anonymous_users_can_read_documents_and_quiz_pages(client):
+    assert client.get("/").status_code == 200
+    assert client.get("/documents/nato-bih").status_code == 200
+    page = client.get("/quizzes/evolution")
+    assert page.status_code == 200 and "to take this quiz" in page.text
+
+
+def test_learners_get_403_on_instructor_pages(app, client):
+    add_user(app, "ann")
+    log_in(client, "ann")
+    assert client.get("/instructor/attempts").status_code == 403
+
+
+def test_another_learners_attempt_is_404(app):
+    add_user(app, "ann")
+    add_user(app, "bob")
+    ann, bob = app.test_client(), app.test_client()
+    log_in(ann, "ann")
+    log_in(bob, "bob")
+    attempt_url = take_quiz(ann)
+    for path in (attempt_url, f"{attempt_url}/summary", f"{attempt_url}/review"):
+        assert bob.get(path).status_code == 404
+    token = csrf_token(bob.get("/").text)
+    assert bob.post(f"{attempt_url}/submit", data={"csrf_token": token}).status_code == 404
+    assert bob.post(attempt_url, data={"csrf_token": token, "answer": "x"}).status_code == 404
+    submit(ann, attempt_url)
+    assert bob.get(f"{attempt_url}/review").status_code == 404
+    assert ann.get(f"{attempt_url}/review").status_code == 200
+
+
+def test_instructors_see_every_attempt_and_open_any_review(app):
+    add_user(app, "ann")
+    add_user(app, "teacher", role="instructor")
+    ann, teacher = app.test_client(), app.test_client()
+    log_in(ann, "ann")
+    log_in(teacher, "teacher")
+    attempt_url = take_quiz(ann)
+    listing = teacher.get("/instructor/attempts").text
+    assert "ann" in listing and "In progress" in listing
+    assert "still in progress" in teacher.get(f"{attempt_url}/review").text
+    # Instructors read attempts; they do not answer them.
+    assert teacher.get(attempt_url).status_code == 404
+    submit(ann, attempt_url)
+    review = teacher.get(f"{attempt_url}/review")
+    assert review.status_code == 200 and "ann scored" in review.text
+
+
+def test_post_without_csrf_token_is_refused(app, client):
+    add_user(app, "ann")
+    log_in(client, "ann")
+    assert client.post("/quizzes/evolution/start").status_code == 400
+    assert client.post("/logout").status_code == 400
+    with app.app_context():
+        assert db.session.execute(db.select(Attempt)).first() is None
+
+
+def test_wrong_password_gives_a_message_not_an_error(app, client):
+    add_user(app, "ann")
+    response = log_in(client, "ann", "wrong password")
+    assert response.status_code == 400
+    assert "do not match an account" in response.text
+    assert 'value="ann"' in response.text
+
+
+def test_login_only_follows_local_next_links(app, client):
+    add_user(app, "ann")
+    page = client.get("/login?next=//evil.example/x")
+    response = client.post("/login?next=//evil.example/x", data={
+        "username": "ann", "password": "correct horse", "csrf_token": csrf_token(page.text)})
+    assert response.location == "/"
+
+
+@pytest.mark.parametrize("path", ["/documents/nowhere", "/quizzes/nowhere", "/no/such/page"])
+def test_unknown_things_are_404_pages(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and "404: Not Found" in response.text
+
+
+def test_out_of_range_question_numbers_are_clamped(app, client):
+    add_user(app, "ann")
+    log_in(client, "ann")
+    attempt_url = take_quiz(client)
+    assert "Question 1 of" in client.get(f"{attempt_url}?q=-5").text
+    assert client.get(f"{attempt_url}?q=999").status_code == 200
+    assert client.get(f"{attempt_url}?q=abc").status_code == 200

@@ -1,0 +1,103 @@
+"""Loading banks is all or nothing, idempotent, and keeps the versions attempts asked."""
+from quiz.extensions import db
+from quiz.models import Citation, Document, Paragraph, Question, QuestionVersion, Quiz
+from tests.conftest import add_user, csrf_token, fixture_library, log_in, make_app
+
+
+def counts(app):
+    with app.app_context():
+        return {model.__name__: db.session.execute(
+            db.select(db.func.count()).select_from(model)).scalar_one()
+            for model in (Document, Paragraph, Question, QuestionVersion, Citation, Quiz)}
+
+
+def test_init_twice_changes_nothing(app, runner):
+    before = counts(app)
+    result = runner.invoke(args=["init"])
+    assert result.exit_code == 0
+    assert "0 added, 0 updated" in result.output
+    assert counts(app) == before
+    assert before["Paragraph"] == 31 and before["Document"] == 1
+
+
+def test_a_bank_with_one_error_loads_nothing(tmp_path):
+    questions = fixture_library(tmp_path, "all_types.yaml")
+    app = make_app(tmp_path, questions_dir=questions)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    before = counts(app)
+    bank = questions / "nato-bih" / "all_types.yaml"
+    text = bank.read_text()
+    # A new good question and a changed prompt, plus one bad quote further down.
+    bank.write_text(text.replace("prompt: Order the forces.", "prompt: Order these forces.")
+                    .replace('quote: "EUR 500,000"', 'quote: "EUR 600,000"'))
+    result = runner.invoke(args=["bank", "load"])
+    assert result.exit_code == 1
+    assert "quote not found in p31" in result.output
+    assert "nothing was loaded" in result.output
+    assert counts(app) == before
+    with app.app_context():
+        assert db.session.execute(db.select(QuestionVersion.prompt).filter_by(
+            prompt="Order these forces.")).first() is None
+
+
+def test_a_changed_question_gets_a_new_version_and_old_attempts_keep_theirs(tmp_path):
+    questions = fixture_library(tmp_path, "all_types.yaml")
+    app = make_app(tmp_path, questions_dir=questions)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init"])
+    add_user(app, "ann")
+    client = app.test_client()
+    log_in(client, "ann")
+    page = client.get("/quizzes/all-types")
+    attempt_url = client.post("/quizzes/all-types/start",
+                              data={"csrf_token": csrf_token(page.text)}).location
+
+    bank = questions / "nato-bih" / "all_types.yaml"
+    bank.write_text(bank.read_text().replace(
+        "prompt: In which year did the country join PfP?",
+        "prompt: When did Bosnia and Herzegovina join the Partnership for Peace?"))
+    result = runner.invoke(args=["bank", "load"])
+    assert result.exit_code == 0 and "1 updated" in result.output
+    with app.app_context():
+        question = db.session.execute(db.select(Question).filter_by(key="t-single")).scalar_one()
+        assert question.current.number == 2
+        assert len(db.session.execute(db.select(QuestionVersion).filter_by(
+            question_id=question.id)).all()) == 2
+    # The open attempt still asks the version it drew; a new attempt gets the new one.
+    assert "In which year did the country join PfP?" in client.get(attempt_url).text
+    summary = client.get(f"{attempt_url}/summary")
+    client.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
+    assert "In which year did the country join PfP?" in client.get(f"{attempt_url}/review").text
+    page = client.get("/quizzes/all-types")
+    new_url = client.post("/quizzes/all-types/start",
+                          data={"csrf_token": csrf_token(page.text)}).location
+    assert "When did Bosnia and Herzegovina join" in client.get(new_url).text
+
+
+def test_questions_are_never_deleted_when_they_leave_the_bank(tmp_path):
+    questions = fixture_library(tmp_path, "all_types.yaml")
+    app = make_app(tmp_path, questions_dir=questions)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init"])
+    bank = questions / "nato-bih" / "all_types.yaml"
+    text = bank.read_text()
+    start = text.index("  - id: t-match")
+    bank.write_text(text[:start] + text[text.index("quizzes:"):])
+    assert runner.invoke(args=["bank", "load"]).exit_code == 0
+    with app.app_context():
+        assert db.session.execute(db.select(Question).filter_by(key="t-match")).scalar_one()
+
+
+def test_users_create_makes_an_instructor(runner, app):
+    result = runner.invoke(args=["users", "create", "teacher", "--instructor"],
+                           input="long enough\nlong enough\n")
+    assert result.exit_code == 0, result.output
+    assert "Created instructor 'teacher'" in result.output
+    result = runner.invoke(args=["users", "create", "teacher"], input="long enough\nlong enough\n")
+    assert result.exit_code == 1 and "is taken" in result.output
+    result = runner.invoke(args=["users", "create", "kid"], input="short\nshort\n")
+    assert result.exit_code == 1 and "at least 8 characters" in result.output
+    client = app.test_client()
+    log_in(client, "teacher", "long enough")
+    assert client.get("/instructor/attempts").status_code == 200
