@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from flask import url_for
 from markupsafe import Markup
 
-from .models import Attempt, Citation, Response
+from .models import Attempt, Citation, Paragraph, Response
 from .textmatch import highlight
 from .types import get_type
 
 
 @dataclass
 class SourceView:
-    citation: Citation
-    text: Markup  # the paragraph, escaped, with the quote in <mark>
-    url: str  # the paragraph in the document view
+    paragraph: Paragraph
+    parts: list[str]  # what the paragraph proves: "item 2", "pair 1"; empty for the whole
+    text: Markup  # the paragraph, escaped, with every quote from it in <mark>
+    url: str  # the paragraph in the document view, its first quote marked
 
 
 @dataclass
@@ -43,15 +44,7 @@ def review_items(attempt: Attempt) -> list[ReviewItem]:
     for response in attempt.responses:
         version = response.version
         kind = get_type(version.type)
-        sources = [
-            SourceView(
-                citation=c,
-                text=highlight(c.paragraph.text, [c.quote]),
-                url=url_for("documents.view", slug=c.paragraph.document.slug, cite=c.id,
-                            _anchor=c.paragraph.anchor),
-            )
-            for c in version.citations
-        ]
+        sources = [_source(group) for group in _by_paragraph(version.citations)]
         items.append(ReviewItem(
             response=response, status=status_of(response),
             given=kind.describe(version.data, response.answer),
@@ -59,3 +52,22 @@ def review_items(attempt: Attempt) -> list[ReviewItem]:
             feedback=kind.feedback(version.data, response.answer), sources=sources,
         ))
     return items
+
+
+def _by_paragraph(citations: list[Citation]) -> list[list[Citation]]:
+    """Citations grouped by paragraph, in the order the paragraphs are first cited."""
+    groups: dict[int, list[Citation]] = {}
+    for citation in citations:
+        groups.setdefault(citation.paragraph_id, []).append(citation)
+    return list(groups.values())
+
+
+def _source(group: list[Citation]) -> SourceView:
+    paragraph = group[0].paragraph
+    return SourceView(
+        paragraph=paragraph,
+        parts=[c.part for c in group if c.part],
+        text=highlight(paragraph.text, [c.quote for c in group]),
+        url=url_for("documents.view", slug=paragraph.document.slug, cite=group[0].id,
+                    _anchor=paragraph.anchor),
+    )

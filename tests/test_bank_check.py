@@ -37,7 +37,9 @@ def make_library(tmp_path: Path, bank: str, name: str = "bank.yaml") -> Path:
 
 
 def errors_for(tmp_path: Path, questions: str, quizzes: str = "") -> list[str]:
-    bank = "document: sample\nquestions:\n" + questions + (f"quizzes:\n{quizzes}" if quizzes else "")
+    bank = "document: sample\nquestions:\n" + questions
+    if quizzes:
+        bank += f"quizzes:\n{quizzes}"
     make_library(tmp_path, bank)
     return [str(e) for e in read_library(tmp_path).errors]
 

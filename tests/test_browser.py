@@ -1,0 +1,107 @@
+"""A real browser takes a whole quiz and follows a source link to its paragraph."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import fixture_library, make_app
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run",
+               "--disable-quic"]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
+                allow_module_level=True)
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"),
+                   TESTING=False)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+    server.server_close()
+
+
+@pytest.fixture
+def page():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=LAUNCH_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_a_learner_takes_a_quiz_and_follows_the_source(live_server, page):
+    page.goto(live_server)
+    page.get_by_role("link", name="Register").click()
+    page.get_by_label("Username").fill("ann")
+    page.get_by_label("Password", exact=True).fill("correct horse")
+    page.get_by_label("Repeat the password").fill("correct horse")
+    page.get_by_role("button", name="Create account").click()
+    sync_api.expect(page.get_by_text("Your account is ready")).to_be_visible()
+    shot(page, "home")
+
+    page.get_by_role("link", name="Every type").click()
+    page.get_by_role("button", name="Start the quiz").click()
+    sync_api.expect(page.get_by_text("Question 1 of 7")).to_be_visible()
+
+    page.get_by_label("2006").check()                                       # single choice
+    shot(page, "question")
+    page.get_by_role("button", name="Save and next").click()
+    page.get_by_label("Danish").check()                                     # multiple response
+    page.get_by_label("German").check()
+    page.get_by_role("button", name="Save and next").click()
+    page.get_by_label("False").check()                                      # true/false
+    page.get_by_role("button", name="Save and next").click()
+    page.get_by_label("Your answer").fill("PSOTC")                          # short answer
+    page.get_by_role("button", name="Save and next").click()
+    page.get_by_label("Your answer (in EUR)").fill("500,000")               # numeric
+    page.get_by_label("Your answer (in EUR)").press("Enter")                # Enter moves on
+    sync_api.expect(page.get_by_text("Question 6 of 7")).to_be_visible()
+    for item, position in (("IFOR", "1"), ("SFOR", "2"), ("EUFOR Operation Althea", "3")):
+        page.get_by_label(item, exact=True).select_option(position)         # ordering
+    page.get_by_role("button", name="Save and next").click()
+    page.get_by_label("PARP").select_option(label="PfP Planning and Review Process")  # matching
+    page.get_by_label("BI", exact=True).select_option(label="Building Integrity")
+    shot(page, "matching")
+    page.get_by_role("button", name="Save and finish").click()
+
+    sync_api.expect(page.get_by_text("you have answered 7 of 7 questions")).to_be_visible()
+    page.get_by_role("button", name="Submit all and finish").click()
+    sync_api.expect(page.locator(".score")).to_contain_text("7 out of 7")
+    sync_api.expect(page.locator("mark").first).to_be_visible()
+    shot(page, "review")
+
+    source_link = "Relations with Bosnia and Herzegovina, paragraph 12"
+    page.get_by_role("link", name=source_link).first.click()
+    page.wait_for_url("**/documents/nato-bih?cite=*#p12")
+    target = page.locator("#p12")
+    sync_api.expect(target).to_be_in_viewport()
+    sync_api.expect(target.locator("mark")).to_have_text(
+        "joined the Partnership for Peace (PfP) programme in 2006")
+    background = target.evaluate("el => getComputedStyle(el).backgroundColor")
+    plain = page.locator("#p13").evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background != plain  # the paragraph is visibly highlighted
+    shot(page, "document")
