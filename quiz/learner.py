@@ -132,8 +132,8 @@ def submit(attempt_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     if submit_attempt(attempt):
-        flash(f"Submitted. You scored {attempt.marks:g} out of {attempt.max_marks:g}.",
-              "success")
+        flash(f"Submitted. You scored {format_number(attempt.marks)} out of "
+              f"{format_number(attempt.max_marks)}.", "success")
     db.session.commit()
     # A repeated submit lands on the same review, with the score it already had.
     return redirect(url_for(".review", attempt_id=attempt.id))
