@@ -1,7 +1,7 @@
 """The learner's side: the home page, quizzes, attempts and their reviews."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
@@ -78,8 +78,16 @@ def _page(attempt: Attempt) -> int:
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int):
+    """One question of an attempt. POST saves its answer, then goes where ``go`` says.
+
+    ``go=stay`` is the background save used by scripts: it answers JSON instead of
+    redirecting, with status 409 when the page was stale or the attempt is closed.
+    """
     attempt = _attempt_for(attempt_id, answering=True)
+    background = request.method == "POST" and request.form.get("go") == "stay"
     if attempt.finished:
+        if background:
+            return jsonify(saved=False, finished=True), 409
         return redirect(url_for(".review", attempt_id=attempt.id))
     page = _page(attempt)
     response = attempt.responses[page - 1]
@@ -89,13 +97,17 @@ def attempt(attempt_id: int):
         if not form.validate_on_submit():
             abort(400)
         answer = kind.read_answer(response.version.data, response.layout, request.form)
-        if answer != response.answer and not save_answer(
-                response, answer, request.form.get("seq", -1, type=int)):
-            db.session.commit()
+        saved = answer == response.answer or save_answer(
+            response, answer, request.form.get("seq", -1, type=int))
+        db.session.commit()
+        if background:
+            answered = sum(1 for r in attempt.responses if r.answer is not None)
+            return jsonify(saved=saved, sequence=response.sequence, answered=answered,
+                           total=len(attempt.responses)), 200 if saved else 409
+        if not saved:
             flash("This answer was changed in another window since this page was loaded, so "
                   "your change was not saved. Here is the latest answer.", "error")
             return redirect(url_for(".attempt", attempt_id=attempt.id, q=page))
-        db.session.commit()
         return redirect(_destination(attempt, page, request.form.get("go", "next")))
     answered = sum(1 for r in attempt.responses if r.answer is not None)
     return render_template(

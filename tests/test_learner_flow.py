@@ -181,3 +181,23 @@ def test_my_attempts_lists_scores(typed_app):
     page = client.get("/me/attempts").text
     assert "1 / 7 (14.3%)" in page
     assert "In progress" in page and "Continue attempt" in page
+
+
+def test_background_save_answers_json_and_refuses_stale_pages(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    page = client.get(f"{attempt_url}?q=4")
+    token = csrf_token(page.text)
+    first = client.post(f"{attempt_url}?q=4", data={
+        "csrf_token": token, "go": "stay", "seq": "0", "answer": "PSOTC"})
+    assert first.status_code == 200
+    assert first.json == {"saved": True, "sequence": 1, "answered": 1, "total": 7}
+    stale = client.post(f"{attempt_url}?q=4", data={
+        "csrf_token": token, "go": "stay", "seq": "0", "answer": "older"})
+    assert stale.status_code == 409 and stale.json["saved"] is False
+    assert 'value="PSOTC"' in client.get(f"{attempt_url}?q=4").text
+    client.post(f"{attempt_url}/submit", data={"csrf_token": token})
+    closed = client.post(f"{attempt_url}?q=4", data={
+        "csrf_token": token, "go": "stay", "seq": "1", "answer": "late"})
+    assert closed.status_code == 409 and closed.json == {"saved": False, "finished": True}
