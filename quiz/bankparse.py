@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .docparse import HEADING, Block, parse_document
 from .drawing import Candidate, pool
+from .stats import GRADING_METHODS
 from .textmatch import find_quote
 from .types import QUESTION_TYPES, text_of
 from .yamlines import LineDict, YamlError, load_yaml
@@ -87,6 +88,7 @@ class QuizSpec:
     select: dict
     shuffle_questions: bool
     shuffle_choices: bool
+    grading: str
     document: str
     path: str
     line: int
@@ -228,6 +230,9 @@ class _Checker:
         if kind is not None:
             for key in set(entry) - COMMON_FIELDS - TYPE_FIELDS[qtype]:
                 report(f"unknown field '{key}' for type {qtype}", key)
+            for key in _boolean_texts(entry, qtype):
+                report(f"'{key}' holds an unquoted yes/no/on/off/true/false, which YAML reads "
+                       "as true or false; put the text in quotes", key)
             kind.check(entry, report)
         citations = self.citations(entry, "source", "", document, qid, required=True)
         if kind is not None and len(self.errors) == before:
@@ -309,6 +314,10 @@ class _Checker:
                                       or count < 1):
                 self.error(entry.line_of("select"), f"quiz '{zid}': 'count' must be a whole "
                            "number above zero")
+        grading = text_of(entry.get("grading")) or "highest"
+        if grading not in GRADING_METHODS:
+            self.error(entry.line_of("grading"), f"quiz '{zid}': 'grading' must be one of "
+                       + ", ".join(GRADING_METHODS))
         for key in ("shuffle_questions", "shuffle_choices"):
             if key in entry and not isinstance(entry[key], bool):
                 self.error(entry.line_of(key), f"quiz '{zid}': '{key}' must be true or false")
@@ -317,9 +326,31 @@ class _Checker:
         return QuizSpec(
             id=zid, title=text_of(entry["title"]), description=text_of(entry.get("description")),
             select=dict(select), shuffle_questions=entry.get("shuffle_questions", True),
-            shuffle_choices=entry.get("shuffle_choices", True), document=slug,
+            shuffle_choices=entry.get("shuffle_choices", True), grading=grading, document=slug,
             path=self.path, line=entry.line,
         )
+
+
+TEXT_LISTS = ("choices", "answers", "items", "distractors")
+
+
+def _boolean_texts(entry: Mapping, qtype: str) -> list[str]:
+    """Fields whose texts YAML turned into booleans (Yes, No, on, off written bare)."""
+    found = []
+    for key in TEXT_LISTS:
+        values = entry.get(key)
+        if isinstance(values, list):
+            texts = [v.get("text") if isinstance(v, Mapping) else v for v in values]
+            if any(isinstance(t, bool) for t in texts):
+                found.append(key)
+    pairs = entry.get("pairs")
+    if isinstance(pairs, list) and any(
+            isinstance(p, Mapping) and (isinstance(p.get("left"), bool)
+                                        or isinstance(p.get("right"), bool)) for p in pairs):
+        found.append("pairs")
+    if qtype != "true_false" and isinstance(entry.get("answer"), bool):
+        found.append("answer")
+    return found
 
 
 def _paragraph_number(value) -> int | None:

@@ -1,6 +1,9 @@
-"""Command-line tools: init, bank check/load and users create."""
+"""Command-line tools: init, bank, users, export and stats."""
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import json
 from pathlib import Path
 
 import click
@@ -9,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from .accounts import AccountError, create_user
 from .bankparse import read_library
+from .coverage import coverage_command
 from .extensions import db
 from .loader import LibraryInvalid, load_library
 
@@ -69,6 +73,9 @@ def load_command(path: Path | None) -> None:
     _load(path)
 
 
+bank.add_command(coverage_command)
+
+
 @users.command("create")
 @click.argument("username")
 @click.option("--instructor", is_flag=True, help="Give the account the instructor role.")
@@ -85,7 +92,87 @@ def create_user_command(username: str, instructor: bool, password: str) -> None:
     click.echo(f"Created {user.role} '{user.username}'.")
 
 
+
+
+export = AppGroup("export", help="Export scores as CSV.")
+stats_group = AppGroup("stats", help="Quiz statistics.")
+
+
+def progress(iterable, length: int | None = None, label: str = ""):
+    """A progress bar on a terminal; silence when output is piped or redirected."""
+    import sys
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(iterable)
+    return click.progressbar(iterable, length=length, label=label, file=sys.stderr)
+
+
+def _export(rows, output: Path | None, label: str) -> None:
+    from .exports import write_csv
+    if output is None:
+        import sys
+        write_csv(rows, sys.stdout)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as stream, \
+            progress(rows, label=label) as bar:
+        count = write_csv(bar, stream)
+    click.echo(f"Wrote {count} row(s) to {output}.", err=True)
+
+
+@export.command("gradebook")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The CSV file to write (default: standard output).")
+def export_gradebook(output: Path | None) -> None:
+    """The gradebook: learners by quizzes, graded by each quiz's method."""
+    from .exports import gradebook_rows
+    _export(gradebook_rows(), output, "Gradebook")
+
+
+@export.command("responses")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The CSV file to write (default: standard output).")
+def export_responses(output: Path | None) -> None:
+    """Every response of every finished attempt, one row each."""
+    from .exports import response_rows
+    _export(response_rows(), output, "Responses")
+
+
+@stats_group.command("items")
+@click.argument("quiz_key")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def stats_items(quiz_key: str, as_json: bool) -> None:
+    """Item analysis of QUIZ (Moodle's definitions)."""
+    from .models import Quiz
+    from .scores import item_report
+    quiz = db.session.execute(db.select(Quiz).filter_by(key=quiz_key)).scalar_one_or_none()
+    if quiz is None:
+        raise click.ClickException(f"No quiz '{quiz_key}'.")
+    items, test = item_report(quiz)
+    if as_json:
+        payload = {
+            "quiz": quiz.key,
+            "test": dataclasses.asdict(test),
+            "items": [dict(dataclasses.asdict(i.stats), prompt=i.prompt, type=i.type,
+                           paragraph=i.paragraph.anchor if i.paragraph else None,
+                           choices=i.choices) for i in items],
+        }
+        click.echo(json.dumps(payload, indent=2))
+        return
+    click.echo(f"{quiz.title}: {test.attempts} attempt(s), {len(items)} item(s)")
+    for i in items:
+        s = i.stats
+        click.echo(f"  {s.key:40} facility {_pct(s.facility)}  discrimination "
+                   f"{_pct(s.discrimination, 1)}  {'; '.join(s.flags)}")
+
+
+def _pct(value, scale: float = 100) -> str:
+    return "   -" if value is None else f"{value * scale:4.0f}%"
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(bank)
     app.cli.add_command(users)
+    app.cli.add_command(export)
+    app.cli.add_command(stats_group)
+    from .demo import demo
+    app.cli.add_command(demo)

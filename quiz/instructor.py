@@ -1,13 +1,16 @@
-"""The instructor's side: every learner's attempts."""
+"""The instructor's side: attempts, gradebook, quiz reports and exports."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
 from .auth import instructor_required
+from .exports import csv_chunks, gradebook_rows, response_rows
 from .extensions import db
-from .models import Attempt
+from .models import FINISHED, Attempt, Document, Quiz, User
+from .scores import gradebook, item_report, overview, paragraph_report
+from .tables import sort_and_page
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 
@@ -24,4 +27,92 @@ def attempts():
         db.select(Attempt).options(selectinload(Attempt.user), selectinload(Attempt.quiz))
         .order_by(Attempt.started_at.desc())
     ).scalars().all()
-    return render_template("instructor/attempts.html", attempts=rows)
+    table = sort_and_page(rows, {
+        "started": lambda a: a.started_at, "learner": lambda a: a.user.username.lower(),
+        "quiz": lambda a: a.quiz.title, "score": lambda a: a.percent,
+    }, default="started", descending=True)
+    return render_template("instructor/attempts.html", table=table)
+
+
+@bp.route("/gradebook")
+def gradebook_view():
+    quizzes, rows = gradebook()
+    columns = {"learner": lambda r: r.username.lower()}
+    columns.update({q.key: (lambda r, q=q: r.grades.get(q.id)) for q in quizzes})
+    table = sort_and_page(rows, columns, default="learner")
+    return render_template("instructor/gradebook.html", quizzes=quizzes, table=table)
+
+
+@bp.route("/learners/<int:user_id>")
+def learner(user_id: int):
+    user = db.get_or_404(User, user_id)
+    rows = db.session.execute(
+        db.select(Attempt).filter_by(user_id=user.id).options(selectinload(Attempt.quiz))
+        .order_by(Attempt.started_at.desc())
+    ).scalars().all()
+    return render_template("instructor/learner.html", learner=user, attempts=rows)
+
+
+@bp.route("/quizzes")
+def quizzes():
+    rows = db.session.execute(
+        db.select(Quiz).options(selectinload(Quiz.document)).order_by(Quiz.id)).scalars().all()
+    counts = dict(db.session.execute(
+        db.select(Attempt.quiz_id, db.func.count()).where(Attempt.state == FINISHED)
+        .group_by(Attempt.quiz_id)).all())
+    return render_template("instructor/quizzes.html", quizzes=rows, counts=counts)
+
+
+def _quiz(key: str) -> Quiz:
+    return db.first_or_404(db.select(Quiz).filter_by(key=key))
+
+
+@bp.route("/quizzes/<key>")
+def quiz_overview(key: str):
+    quiz = _quiz(key)
+    return render_template("instructor/quiz_overview.html", quiz=quiz, summary=overview(quiz))
+
+
+@bp.route("/quizzes/<key>/items")
+def quiz_items(key: str):
+    quiz = _quiz(key)
+    items, test = item_report(quiz)
+    order = {id(item): n for n, item in enumerate(items)}
+    table = sort_and_page(items, {
+        "position": lambda i: order[id(i)], "facility": lambda i: i.stats.facility,
+        "discrimination": lambda i: i.stats.discrimination,
+        "flags": lambda i: -len(i.stats.flags),
+    }, default="position", per_page=200)
+    return render_template("instructor/quiz_items.html", quiz=quiz, table=table, test=test,
+                           flagged=[i for i in items if i.stats.flags])
+
+
+@bp.route("/documents/<slug>/paragraphs")
+def paragraphs(slug: str):
+    document = db.first_or_404(db.select(Document).filter_by(slug=slug))
+    quiz = None
+    if request.args.get("quiz"):
+        quiz = db.first_or_404(db.select(Quiz).filter_by(key=request.args["quiz"],
+                                                          document_id=document.id))
+    rows = paragraph_report(document.id, quiz.id if quiz else None)
+    table = sort_and_page(rows, {
+        "wrong": lambda r: r.wrong_rate, "paragraph": lambda r: r.paragraph.number,
+        "responses": lambda r: r.responses,
+    }, default="wrong", descending=True, per_page=50)
+    return render_template("instructor/paragraphs.html", document=document, quiz=quiz,
+                           table=table)
+
+
+def _csv_download(rows, filename: str) -> Response:
+    return Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/gradebook.csv")
+def gradebook_csv():
+    return _csv_download(gradebook_rows(), "gradebook.csv")
+
+
+@bp.route("/responses.csv")
+def responses_csv():
+    return _csv_download(response_rows(), "responses.csv")

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
+from . import progress
 from .attempts import EmptyQuiz, open_attempt, save_answer, start_attempt, submit_attempt
 from .extensions import db
 from .models import IN_PROGRESS, Attempt, Citation, Document, QuestionVersion, Quiz, Response
@@ -175,6 +176,23 @@ def my_attempts():
         .options(selectinload(Attempt.quiz)).order_by(Attempt.started_at.desc())
     ).scalars().all()
     return render_template("learner/my_attempts.html", attempts=attempts)
+
+
+@bp.route("/me/progress")
+@login_required
+def my_progress():
+    attempts = progress.finished_attempts(current_user.id)
+    quizzes = {q.id: q for q in db.session.execute(db.select(Quiz)).scalars()}
+    mastery = progress.mastery(current_user.id)
+    documents = db.session.execute(
+        db.select(Document).options(selectinload(Document.paragraphs)).order_by(Document.title)
+    ).scalars().all()
+    return render_template(
+        "progress/progress.html", attempts=attempts, quizzes=quizzes,
+        per_quiz=progress.per_quiz(attempts, quizzes), mastery=mastery, documents=documents,
+        sections=progress.by_section(documents, mastery),
+        missed=progress.missed_questions(current_user.id), bands=progress.BANDS,
+    )
 
 
 __all__ = ["bp", "open_attempt"]

@@ -138,7 +138,7 @@ def _load_quiz(spec: QuizSpec, document: Document, report: LoadReport) -> None:
     quiz = db.session.execute(db.select(Quiz).filter_by(key=spec.id)).scalar_one_or_none()
     values = {"document_id": document.id, "title": spec.title, "description": spec.description,
               "select": spec.select, "shuffle_questions": spec.shuffle_questions,
-              "shuffle_choices": spec.shuffle_choices}
+              "shuffle_choices": spec.shuffle_choices, "grading_method": spec.grading}
     if quiz is None:
         db.session.add(Quiz(key=spec.id, **values))
         report.added.append(f"quiz {spec.id}")

@@ -20,6 +20,7 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="learner")
+    demo: Mapped[bool] = mapped_column(default=False)  # made by `demo seed`, replaced by it
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
@@ -133,6 +134,7 @@ class Quiz(db.Model):
     select: Mapped[dict] = mapped_column(JSON)
     shuffle_questions: Mapped[bool] = mapped_column(default=True)
     shuffle_choices: Mapped[bool] = mapped_column(default=True)
+    grading_method: Mapped[str] = mapped_column(String(20), default="highest")
 
     document: Mapped[Document] = relationship(back_populates="quizzes")
 
@@ -147,10 +149,11 @@ class Attempt(db.Model):
               sqlite_where=text("state = 'in_progress'"),
               postgresql_where=text("state = 'in_progress'")),
         Index("attempt_by_user", "user_id", "quiz_id"),
+        Index("attempt_by_quiz_state", "quiz_id", "state"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"))
     seed: Mapped[int]
     state: Mapped[str] = mapped_column(String(20), default=IN_PROGRESS)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

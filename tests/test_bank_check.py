@@ -228,3 +228,12 @@ def test_the_cli_checks_the_shipped_banks(runner):
     result = runner.invoke(args=["bank", "check"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("OK: 1 document(s)")
+
+
+def test_unquoted_yes_and_no_are_caught_before_they_become_true_and_false(tmp_path):
+    bank = GOOD_QUESTION.replace("choices: [blue, green]", "choices: [Yes, No]").replace(
+        "answer: blue", "answer: 'No'")
+    errors = errors_for(tmp_path, bank)
+    assert any(e.endswith(":6: question 'q-good': 'choices' holds an unquoted "
+                          "yes/no/on/off/true/false, which YAML reads as true or false; put the "
+                          "text in quotes") for e in errors)

@@ -68,6 +68,14 @@ class QuestionType(ABC):
         """Feedback written for the parts of ``answer`` (for example the choices picked)."""
         return []
 
+    def random_guess(self, data: dict) -> float:
+        """The fraction a learner guessing at random earns on average (Moodle's definition)."""
+        return 0.0
+
+    @abstractmethod
+    def simulate(self, data: dict, layout: dict, rng: random.Random, right: bool) -> Any:
+        """An answer a learner could give: the right one, or a plausible wrong one (demo data)."""
+
     def citation_parts(self, entry: Mapping) -> list[tuple[str, Any, Any]]:
         """Citations attached to parts of the entry, as (part label, source, part node)."""
         return []

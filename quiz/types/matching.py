@@ -92,3 +92,14 @@ class Matching(QuestionType):
 
     def correct(self, data):
         return "; ".join(f"{left} → {data['rights'][i]}" for i, left in enumerate(data["lefts"]))
+
+    def random_guess(self, data):
+        return 1 / len(data["rights"])
+
+    def simulate(self, data, layout, rng, right):
+        count = len(data["lefts"])
+        answer = {str(i): i for i in range(count)}
+        if not right:
+            a, b = rng.sample(range(count), 2)
+            answer[str(a)], answer[str(b)] = b, a
+        return answer

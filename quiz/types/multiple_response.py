@@ -62,3 +62,17 @@ class MultipleResponse(QuestionType):
 
     def feedback(self, data, answer):
         return picked_feedback(data["choices"], answer or [])
+
+    def random_guess(self, data):
+        # Every subset of the choices equally likely, the empty one excepted.
+        count = len(data["choices"])
+        subsets = [[i for i in range(count) if mask >> i & 1] for mask in range(1, 2 ** count)]
+        return sum(self.grade(data, s) for s in subsets) / len(subsets)
+
+    def simulate(self, data, layout, rng, right):
+        if right:
+            return sorted(data["correct"])
+        correct = set(data["correct"])
+        wrong = [i for i in range(len(data["choices"])) if i not in correct]
+        kept = [i for i in correct if rng.random() < 0.5]
+        return sorted(set(kept) | {rng.choice(wrong)})

@@ -75,3 +75,8 @@ class Numeric(QuestionType):
         if answer and parse_number(answer) is None:
             return [f"'{answer}' is not a number."]
         return []
+
+    def simulate(self, data, layout, rng, right):
+        value = data["answer"] if right else data["answer"] + rng.choice([-2, -1, 1, 2]) * max(
+            1, data["tolerance"] * 3)
+        return f"{value:g}"

@@ -84,3 +84,15 @@ class Ordering(QuestionType):
 
     def correct(self, data):
         return " → ".join(data["items"])
+
+    def random_guess(self, data):
+        return 0.5  # a random order puts half of all pairs the right way round
+
+    def simulate(self, data, layout, rng, right):
+        order = list(range(len(data["items"])))
+        if not right:
+            i = rng.randrange(len(order) - 1)
+            order[i], order[i + 1] = order[i + 1], order[i]
+            if rng.random() < 0.4:
+                rng.shuffle(order)
+        return order

@@ -45,3 +45,10 @@ class SingleChoice(QuestionType):
 
     def feedback(self, data, answer):
         return [] if answer is None else picked_feedback(data["choices"], [answer])
+
+    def random_guess(self, data):
+        return 1 / len(data["choices"])
+
+    def simulate(self, data, layout, rng, right):
+        wrong = [i for i in range(len(data["choices"])) if i != data["correct"]]
+        return data["correct"] if right else rng.choice(wrong)

@@ -51,3 +51,9 @@ class TrueFalse(QuestionType):
             return []
         text = data["feedback"]["true" if answer else "false"]
         return [text] if text else []
+
+    def random_guess(self, data):
+        return 0.5
+
+    def simulate(self, data, layout, rng, right):
+        return data["correct"] if right else not data["correct"]

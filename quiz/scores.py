@@ -1,0 +1,198 @@
+"""The instructor's reports: gradebook, quiz overview, item and paragraph analysis.
+
+Each report is a handful of queries and one pass over their rows in Python,
+never a query per learner or per question.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from .extensions import db
+from .models import (
+    FINISHED,
+    Attempt,
+    Citation,
+    Paragraph,
+    Question,
+    QuestionVersion,
+    Quiz,
+    Response,
+    User,
+)
+from .stats import ItemStats, Summary, TestStats, final_grade, item_analysis, summarise
+from .types import get_type
+
+CHOICE_TYPES = ("single_choice", "multiple_response", "true_false")
+HIGH_LOW_SHARE = 0.27  # the top and bottom 27% of attempts, the classic split
+
+
+@dataclass
+class GradebookRow:
+    user_id: int
+    username: str
+    grades: dict[int, float | None]  # quiz id -> grade in percent by the quiz's method
+    attempts: dict[int, int]  # quiz id -> finished attempts
+
+
+def gradebook() -> tuple[list[Quiz], list[GradebookRow]]:
+    """Learners by quizzes, each cell graded by its quiz's grading method."""
+    quizzes = db.session.execute(db.select(Quiz).order_by(Quiz.id)).scalars().all()
+    method = {q.id: q.grading_method for q in quizzes}
+    rows = db.session.execute(
+        select(Attempt.user_id, User.username, Attempt.quiz_id, Attempt.percent)
+        .join(User, User.id == Attempt.user_id)
+        .where(Attempt.state == FINISHED)
+        .order_by(Attempt.user_id, Attempt.quiz_id, Attempt.finished_at, Attempt.id)
+    )
+    percents: dict[tuple[int, str], dict[int, list[float]]] = defaultdict(
+        lambda: defaultdict(list))
+    for user_id, username, quiz_id, percent in rows:
+        percents[(user_id, username)][quiz_id].append(percent)
+    table = [
+        GradebookRow(user_id, username,
+                     {q: final_grade(method[q], p) for q, p in by_quiz.items()},
+                     {q: len(p) for q, p in by_quiz.items()})
+        for (user_id, username), by_quiz in percents.items()
+    ]
+    return quizzes, table
+
+
+def finished_percents(quiz: Quiz) -> list[float]:
+    return list(db.session.execute(
+        select(Attempt.percent).where(Attempt.quiz_id == quiz.id, Attempt.state == FINISHED)
+    ).scalars())
+
+
+def overview(quiz: Quiz) -> Summary:
+    return summarise(finished_percents(quiz))
+
+
+@dataclass
+class ItemReport:
+    stats: ItemStats
+    prompt: str
+    type: str
+    paragraph: Paragraph | None  # the first cited paragraph
+    choices: list[dict]  # distractor analysis: text, correct, picks, high, low
+
+
+def item_report(quiz: Quiz) -> tuple[list[ItemReport], TestStats]:
+    """Moodle's item statistics for every question asked in the quiz's finished attempts."""
+    rows = db.session.execute(
+        select(Response.attempt_id, Question.key, Response.marks, Response.max_marks,
+               Response.answer, Response.version_id, Attempt.percent)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == Response.version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(Attempt.quiz_id == quiz.id, Attempt.state == FINISHED)
+        .order_by(Response.attempt_id, Response.slot)
+    ).all()
+    by_attempt: dict[int, dict[str, float]] = defaultdict(dict)
+    percent_of: dict[int, float] = {}
+    max_marks: dict[str, float] = {}
+    version_of: dict[str, int] = {}
+    for attempt_id, key, marks, maximum, _answer, version_id, percent in rows:
+        by_attempt[attempt_id][key] = marks or 0.0
+        percent_of[attempt_id] = percent
+        max_marks.setdefault(key, maximum)
+        version_of.setdefault(key, version_id)
+    versions = _versions(set(version_of.values()))
+    guesses = {k: get_type(versions[v].type).random_guess(versions[v].data)
+               for k, v in version_of.items()}
+    items, test = item_analysis(list(by_attempt.values()), max_marks, guesses)
+    picks = _distractors(rows, percent_of, versions)
+    reports = []
+    for item in items:
+        version = versions[version_of[item.key]]
+        cited = version.citations[0].paragraph if version.citations else None
+        reports.append(ItemReport(item, version.prompt, version.type, cited,
+                                  picks.get(item.key, [])))
+    return reports, test
+
+
+def _versions(ids: set[int]) -> dict[int, QuestionVersion]:
+    if not ids:
+        return {}
+    versions = db.session.execute(
+        select(QuestionVersion).where(QuestionVersion.id.in_(ids)).options(
+            selectinload(QuestionVersion.citations).selectinload(Citation.paragraph))
+    ).scalars().all()
+    return {v.id: v for v in versions}
+
+
+def _distractors(rows, percent_of: dict[int, float], versions) -> dict[str, list[dict]]:
+    """How often each choice was picked, overall and by high and low scorers."""
+    ranked = sorted(percent_of, key=percent_of.get)
+    band = max(1, round(len(ranked) * HIGH_LOW_SHARE)) if ranked else 0
+    low, high = set(ranked[:band]), set(ranked[-band:]) if band else set()
+    result: dict[str, list[dict]] = {}
+    for attempt_id, key, _marks, _maximum, answer, version_id, _percent in rows:
+        version = versions[version_id]
+        if version.type not in CHOICE_TYPES:
+            continue
+        if key not in result:
+            result[key] = _choice_rows(version)
+        picked = [answer] if version.type != "multiple_response" else (answer or [])
+        if version.type == "true_false":
+            picked = [] if answer is None else [0 if answer else 1]
+        for index in picked:
+            if index is None or not 0 <= index < len(result[key]):
+                continue
+            row = result[key][index]
+            row["picks"] += 1
+            row["high"] += attempt_id in high
+            row["low"] += attempt_id in low
+    return result
+
+
+def _choice_rows(version: QuestionVersion) -> list[dict]:
+    data = version.data
+    if version.type == "true_false":
+        options = [("True", data["correct"] is True), ("False", data["correct"] is False)]
+    else:
+        correct = data["correct"] if isinstance(data["correct"], list) else [data["correct"]]
+        options = [(c["text"], i in correct) for i, c in enumerate(data["choices"])]
+    return [{"text": text, "correct": right, "picks": 0, "high": 0, "low": 0}
+            for text, right in options]
+
+
+@dataclass
+class ParagraphRow:
+    paragraph: Paragraph
+    responses: int
+    mean_fraction: float
+    questions: int
+
+    @property
+    def wrong_rate(self) -> float:
+        return 1 - self.mean_fraction
+
+
+def paragraph_report(document_id: int, quiz_id: int | None = None) -> list[ParagraphRow]:
+    """Paragraphs by how often answers to the questions citing them were wrong."""
+    pairs = (
+        select(Response.id.label("response_id"), Citation.paragraph_id,
+               Response.fraction, QuestionVersion.question_id)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == Response.version_id)
+        .join(Citation, Citation.version_id == Response.version_id)
+        .where(Attempt.state == FINISHED)
+        .distinct()
+    )
+    if quiz_id is not None:
+        pairs = pairs.where(Attempt.quiz_id == quiz_id)
+    pairs = pairs.subquery()
+    rows = db.session.execute(
+        select(Paragraph, func.count(pairs.c.response_id), func.avg(pairs.c.fraction),
+               func.count(func.distinct(pairs.c.question_id)))
+        .join(pairs, pairs.c.paragraph_id == Paragraph.id)
+        .where(Paragraph.document_id == document_id)
+        .group_by(Paragraph.id)
+    ).all()
+    report = [ParagraphRow(p, n, float(mean or 0), q) for p, n, mean, q in rows]
+    report.sort(key=lambda r: (-r.wrong_rate, -r.responses, r.paragraph.number))
+    return report
