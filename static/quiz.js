@@ -1,0 +1,185 @@
+/* Cited Quiz: enhancements only. Every page works without this file.
+ *
+ * 1. Background save: on the attempt page, changing an answer saves it at once (go=stay)
+ *    and a polite live region says so.
+ * 2. Ordering: "Move up" and "Move down" buttons beside each item; the position selects
+ *    follow the list, so the form sends the same fields as without scripts.
+ */
+(function () {
+  "use strict";
+
+  var status = document.getElementById("save-status");
+  var note = "";  // said together with the next save, so one message is not cut by another
+
+  function announce(text) {
+    if (!status) return;
+    // Emptying first makes a repeated message (a second "Answer saved") be read again.
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  function hasAnswer(section) {
+    var fields = section.querySelectorAll("input, select");
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if ((f.type === "radio" || f.type === "checkbox") ? f.checked : f.value.trim() !== "") {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function autosave(form) {
+    var seq = form.querySelector("input[name=seq]");
+    var answeredText = document.getElementById("answered-text");
+    var bar = document.querySelector(".progress progress");
+    var slot = form.querySelector(".question-nav [aria-current]");
+    var section = form.querySelector(".question");
+    var queue = Promise.resolve();  // one save at a time, in the order of the changes
+    var pending = 0;
+    var closed = false;
+
+    function send() {
+      if (closed) return Promise.resolve();
+      var data = new FormData(form);
+      data.set("go", "stay");
+      data.set("seq", seq.value);
+      return fetch(form.action, {
+        method: "POST", body: data, credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        return response.json().then(function (body) { return [response, body]; });
+      }).then(function (result) {
+        var response = result[0], body = result[1];
+        if (response.ok && body.saved) {
+          seq.value = body.sequence;
+          var progress = body.answered + " of " + body.total + " answered";
+          if (answeredText) answeredText.textContent = progress;
+          if (bar) { bar.value = body.answered; bar.textContent = body.answered + " of " + body.total; }
+          if (slot) {
+            var answered = hasAnswer(section);
+            slot.classList.toggle("answered", answered);
+            slot.setAttribute("aria-label", slot.getAttribute("aria-label")
+              .replace(/, (not )?answered$/, answered ? ", answered" : ", not answered"));
+          }
+          announce((note ? note + " " : "") + "Answer saved. " + progress + ".");
+        } else if (body.finished) {
+          closed = true;
+          announce("This attempt has been submitted, so answers can no longer change. " +
+                   "Its review shows your score.");
+        } else {
+          announce("This answer was changed in another window since this page was loaded, " +
+                   "so your change was not saved. Reload the page to see the latest answer.");
+        }
+      }).catch(function () {
+        announce("Your answer could not be saved in the background. It is saved when you " +
+                 "move to another question.");
+      }).then(function () { note = ""; });
+    }
+
+    function save() {
+      pending += 1;
+      queue = queue.then(send).then(function () { pending -= 1; });
+    }
+
+    form.addEventListener("change", function (event) {
+      if (event.target.closest(".question")) save();
+    });
+    // A button pressed while a save is on its way waits for it, so its sequence is current.
+    form.addEventListener("submit", function (event) {
+      if (!pending) return;
+      event.preventDefault();
+      var submitter = event.submitter;
+      queue.then(function () { form.requestSubmit(submitter); });
+    });
+  }
+
+  function ordering(list) {
+    var items = function () { return Array.prototype.slice.call(list.children); };
+    var selectOf = function (li) { return li.querySelector("select"); };
+    var nameOf = function (li) { return li.querySelector("label").textContent.trim(); };
+
+    function refresh() {
+      var all = items();
+      all.forEach(function (li, i) {
+        li.querySelector(".move-up").setAttribute("aria-disabled", String(i === 0));
+        li.querySelector(".move-down").setAttribute("aria-disabled", String(i === all.length - 1));
+      });
+    }
+
+    function complete() {
+      var values = items().map(function (li) { return selectOf(li).value; }).sort();
+      return values.every(function (v, i) { return v === String(i + 1); });
+    }
+
+    // Shows the list in the order of its positions, keeping focus where it was.
+    function sortByPositions() {
+      var focused = document.activeElement;
+      items().sort(function (a, b) { return selectOf(a).value - selectOf(b).value; })
+        .forEach(function (li) { list.appendChild(li); });
+      if (focused && list.contains(focused)) focused.focus();
+      refresh();
+    }
+
+    function move(li, button, step) {
+      var all = items();
+      var index = all.indexOf(li);
+      var target = index + step;
+      if (target < 0 || target >= all.length) {
+        announce(nameOf(li) + " is already " + (step < 0 ? "first." : "last."));
+        return;
+      }
+      list.insertBefore(li, step < 0 ? all[target] : all[target].nextSibling);
+      button.focus();  // moving the item took focus away from its button
+      items().forEach(function (item, i) {
+        selectOf(item).value = selectOf(item).dataset.previous = String(i + 1);
+      });
+      refresh();
+      note = nameOf(li) + " moved to position " + (target + 1) + " of " + all.length + ".";
+      announce(note);
+      selectOf(li).dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    function button(li, text, className, step) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = className;
+      b.textContent = text;
+      b.setAttribute("aria-label", text + ": " + nameOf(li));
+      b.addEventListener("click", function () { move(li, b, step); });
+      return b;
+    }
+
+    items().forEach(function (li) {
+      var row = document.createElement("div");
+      row.className = "move-buttons";
+      row.appendChild(button(li, "Move up", "move-up", -1));
+      row.appendChild(button(li, "Move down", "move-down", 1));
+      li.appendChild(row);
+      var select = selectOf(li);
+      select.dataset.previous = select.value;
+      select.addEventListener("change", function (event) {
+        if (!event.isTrusted) return;  // our own change, after a move
+        // Positions stay a permutation: the item that had this position takes the old one.
+        items().forEach(function (other) {
+          var s = selectOf(other);
+          if (s !== select && s.value && s.value === select.value) {
+            s.value = select.dataset.previous;
+            s.dataset.previous = s.value;
+          }
+        });
+        select.dataset.previous = select.value;
+        if (complete()) sortByPositions();
+      });
+    });
+    var hint = document.createElement("p");
+    hint.className = "hint";
+    hint.textContent = "Or move the items with their Move up and Move down buttons: " +
+      "the positions follow the list.";
+    list.parentNode.insertBefore(hint, list);
+    refresh();
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave]"), autosave);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-ordering]"), ordering);
+})();
