@@ -13,6 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from .accounts import AccountError, create_user
 from .bankparse import read_library
 from .coverage import coverage_command
+from .database import upgrade_schema
 from .extensions import db
 from .loader import LibraryInvalid, load_library
 
@@ -47,7 +48,7 @@ def _load(only: Path | None) -> None:
 @with_appcontext
 def init_command() -> None:
     """Create what is missing: the schema, then every bank in the questions folder."""
-    db.create_all()
+    upgrade_schema()
     _load(None)
 
 
@@ -69,7 +70,7 @@ def check_command(path: Path | None) -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def load_command(path: Path | None) -> None:
     """Load every bank (or only PATH) into the database, all or nothing."""
-    db.create_all()
+    upgrade_schema()
     _load(path)
 
 

@@ -1,11 +1,13 @@
 """Engine settings: SQLite gets WAL, foreign keys, a busy timeout and honest transactions."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import db
+from .extensions import db, migrate
 
 BUSY_TIMEOUT_MS = 10_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -37,9 +39,31 @@ def configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(_begin_statement())
 
 
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
 def init_app(app: Flask) -> None:
     db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine)
+
+
+def upgrade_schema() -> None:
+    """Bring the schema to the latest migration, creating it on an empty database.
+
+    A database made before migrations existed (tables but no alembic_version) is
+    stamped with the first revision, whose schema it has, then upgraded.
+    """
+    from flask_migrate import stamp, upgrade
+    from sqlalchemy import inspect
+
+    tables = set(inspect(db.engine).get_table_names())
+    if "user" in tables and "alembic_version" not in tables:
+        stamp(directory=str(MIGRATIONS), revision=FIRST_REVISION)
+    upgrade(directory=str(MIGRATIONS))
+
+
+FIRST_REVISION = "0001"
