@@ -1,0 +1,337 @@
+"""Every page passes axe (WCAG 2.1 A and AA) and the Nu HTML Checker, fits a phone and prints.
+
+PAGES below lists every kind of page once; each check runs over all of them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from quiz.extensions import db
+from quiz.models import User
+from tests.conftest import add_user, csrf_token, fixture_library, make_app
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run",
+               "--disable-quic"]
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PASSWORD = "correct horse"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def unavailable(reason: str, *, module: bool = False):
+    """Skip here, where a tool may be missing; fail in CI, whose set-up installs every tool."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}, but CI installs it", pytrace=False)
+    pytest.skip(reason, allow_module_level=module)
+
+
+try:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright import sync_api
+except ImportError:
+    unavailable("Playwright or axe-playwright-python is not installed (pip install -e '.[test]')",
+                module=True)
+if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+    unavailable(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)", module=True)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """How to reach a page: its path, who is logged in, and any steps after it loads."""
+
+    path: str  # {done}, {open}, {cite} and {ann} are filled in from the seeded data
+    user: str | None = None
+    then: Callable | None = None
+
+
+def press(button: str) -> Callable:
+    def steps(page):
+        with page.expect_navigation():
+            page.get_by_role("button", name=button).click()
+    return steps
+
+
+# Every kind of page, once. A new page is one line here.
+PAGES = {
+    "home": Visit("/"),
+    "home, logged in": Visit("/", "ann"),
+    "login": Visit("/login"),
+    "login with errors": Visit("/login", then=press("Log in")),
+    "registration": Visit("/register"),
+    "registration with errors": Visit("/register", then=press("Create account")),
+    "document": Visit("/documents/nato-bih"),
+    "document at a cited paragraph": Visit("/documents/nato-bih?cite={cite}#p12"),
+    "quiz": Visit("/quizzes/all-types", "ann"),
+    "question: single choice": Visit("/attempts/{open}?q=1", "ann"),
+    "question: multiple response": Visit("/attempts/{open}?q=2", "ann"),
+    "question: true or false": Visit("/attempts/{open}?q=3", "ann"),
+    "question: short answer": Visit("/attempts/{open}?q=4", "ann"),
+    "question: numeric": Visit("/attempts/{open}?q=5", "ann"),
+    "question: ordering": Visit("/attempts/{open}?q=6", "ann"),
+    "question: matching": Visit("/attempts/{open}?q=7", "ann"),
+    "summary": Visit("/attempts/{open}/summary", "ann"),
+    "review": Visit("/attempts/{done}/review", "ann"),
+    "progress": Visit("/me/attempts", "ann"),
+    "instructor: gradebook": Visit("/instructor/gradebook", "ines"),
+    "instructor: a learner": Visit("/instructor/learners/{ann}", "ines"),
+    "instructor: quiz reports": Visit("/instructor/quizzes", "ines"),
+    "instructor: a quiz's overview": Visit("/instructor/quizzes/all-types", "ines"),
+    "instructor: a quiz's items": Visit("/instructor/quizzes/all-types/items", "ines"),
+    "instructor: a document's paragraphs": Visit("/instructor/documents/nato-bih/paragraphs",
+                                                 "ines"),
+    "instructor: all attempts": Visit("/instructor/attempts", "ines"),
+    "instructor: a learner's review": Visit("/attempts/{done}/review", "ines"),
+    "instructor: an attempt in progress": Visit("/attempts/{open}/review", "ines"),
+    "error 403": Visit("/instructor/attempts", "ann"),
+    "error 404": Visit("/no-such-page"),
+    "error 500": Visit("/test-server-error"),
+}
+
+
+def _seed(app) -> dict[str, int]:
+    """Ann has one submitted attempt (right, wrong, partial and unanswered) and one open."""
+    add_user(app, "ann", PASSWORD)
+    add_user(app, "ines", PASSWORD, role="instructor")
+    client = app.test_client()
+    page = client.get("/login")
+    client.post("/login", data={"username": "ann", "password": PASSWORD,
+                                "csrf_token": csrf_token(page.text)})
+
+    def start() -> str:
+        page = client.get("/quizzes/all-types")
+        return client.post("/quizzes/all-types/start",
+                           data={"csrf_token": csrf_token(page.text)}).location
+
+    def answer(url: str, q: int, fields: dict) -> None:
+        page = client.get(f"{url}?q={q}")
+        seq = re.search(r'name="seq" value="(\d+)"', page.text).group(1)
+        client.post(f"{url}?q={q}", data={"csrf_token": csrf_token(page.text), "seq": seq,
+                                          "go": "next", **fields})
+
+    done = start()
+    for q, fields in {1: {"answer": "1"}, 2: {"answer": ["0"]}, 3: {"answer": "false"},
+                      4: {"answer": "PSOTC"}, 6: {"position-0": "1", "position-1": "2",
+                                                  "position-2": "3"},
+                      7: {"match-0": "0", "match-1": "1"}}.items():
+        answer(done, q, fields)
+    summary = client.get(f"{done}/summary")
+    client.post(f"{done}/submit", data={"csrf_token": csrf_token(summary.text)})
+    review = client.get(f"{done}/review").text
+    opened = start()
+    answer(opened, 1, {"answer": "0"})
+    with app.app_context():
+        ann = db.session.execute(db.select(User.id).filter_by(username="ann")).scalar_one()
+    return {"ann": ann, "done": int(done.rsplit("/", 1)[1]),
+            "open": int(opened.rsplit("/", 1)[1]),
+            "cite": int(re.search(r'href="/documents/nato-bih\?cite=(\d+)#p12"', review)[1])}
+
+
+def _raise_server_error():
+    raise RuntimeError("a deliberate error, to show the 500 page")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A live server with the all-types bank and seeded attempts: (base URL, path values)."""
+    tmp = tmp_path_factory.mktemp("site")
+    app = make_app(tmp, questions_dir=fixture_library(tmp, "all_types.yaml"), TESTING=False)
+    app.add_url_rule("/test-server-error", view_func=_raise_server_error)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    values = _seed(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", values
+    server.shutdown()
+    thread.join(5)
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def sessions(browser, site):
+    """One logged-in browser context per user (None: nobody logged in), made on first use."""
+    base, _ = site
+    contexts: dict = {}
+
+    def context_for(user: str | None):
+        if user not in contexts:
+            context = browser.new_context(viewport=DESKTOP, base_url=base)
+            if user:
+                page = context.new_page()
+                page.goto("/login")
+                page.get_by_label("Username").fill(user)
+                page.get_by_label("Password").fill(PASSWORD)
+                with page.expect_navigation():
+                    page.get_by_role("button", name="Log in").click()
+                page.close()
+            contexts[user] = context
+        return contexts[user]
+
+    yield context_for
+    for context in contexts.values():
+        context.close()
+
+
+def open_page(sessions, site, kind: str, viewport=None, **media):
+    """A new tab showing the page of that kind; returns it with the HTML the server sent."""
+    visit = PAGES[kind]
+    page = sessions(visit.user).new_page()
+    if viewport:
+        page.set_viewport_size(viewport)
+    if media:
+        page.emulate_media(**media)
+    sent = {}
+
+    def keep(response):
+        if response.request.resource_type == "document" and response.frame == page.main_frame:
+            sent["response"] = response
+
+    page.on("response", keep)
+    page.goto(visit.path.format(**site[1]))
+    if visit.then:
+        visit.then(page)
+    page.wait_for_load_state("load")
+    return page, sent["response"].text()
+
+
+KINDS = list(PAGES)
+
+
+def axe_violations(page) -> str:
+    """axe-core's report of WCAG 2.1 A and AA violations on the page; empty when none."""
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA},
+                                       "resultTypes": ["violations"]})
+    return results.generate_report() if results.violations_count else ""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_axe_violations_at_wcag_21_aa(sessions, site, kind, scheme):
+    page, _ = open_page(sessions, site, kind, color_scheme=scheme)
+    report = axe_violations(page)
+    page.close()
+    assert not report, report
+
+
+def test_every_page_is_valid_html_for_the_nu_checker(sessions, site, tmp_path):
+    if not shutil.which("java"):
+        unavailable("no Java to run the Nu HTML Checker (apt-get install -y default-jre-headless)")
+    if not VNU_JAR.exists():
+        unavailable(f"no Nu HTML Checker at {VNU_JAR.relative_to(ROOT)} (npm ci --ignore-scripts)")
+    files = []
+    for n, kind in enumerate(KINDS):
+        page, sent = open_page(sessions, site, kind)
+        name = re.sub(r"\W+", "-", kind).strip("-")
+        # What the server sent, and the page once the scripts have added their controls.
+        for suffix, html in (("sent", sent), ("scripted", page.content())):
+            path = tmp_path / f"{n:02d}-{name}-{suffix}.html"
+            path.write_text(html, encoding="utf-8")
+            files.append(path)
+        page.close()
+    run = subprocess.run(["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json",
+                          *map(str, files)], capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    errors = [f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']}"
+              for m in messages if m["type"] in ("error", "non-document-error")]
+    assert not errors, "\n".join(errors)
+    assert len(files) == 2 * len(KINDS)
+
+
+TAP_TARGETS = """() => {
+  const words = el => el.textContent.replace(/\\s+/g, ' ').trim();
+  const small = [];
+  for (const el of document.querySelectorAll(
+      'a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+    let target = el;
+    if (el.matches('input[type=radio], input[type=checkbox]') && el.labels.length) {
+      target = el.labels[0];  // the label is what a finger taps
+    }
+    if (el.matches('a')) {
+      // A link inside a sentence is exempt (WCAG 2.5.5's inline exception).
+      const block = el.parentElement.closest('p, li, td, th, dd, dt, figcaption, h1, h2, h3, div');
+      if (block && words(block) !== words(el)) continue;
+    }
+    const box = target.getBoundingClientRect();
+    if (box.width < 44 || box.height < 44) {
+      const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
+      small.push(`${el.outerHTML.slice(0, 90)}: ${size}`);
+    }
+  }
+  return small;
+}"""
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_phone_pages_never_scroll_sideways_and_tap_targets_are_44_pixels(sessions, site, kind):
+    page, _ = open_page(sessions, site, kind, viewport=PHONE)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    small = page.evaluate(TAP_TARGETS)
+    report = axe_violations(page)  # reflowed, a page can break rules it kept on a desktop
+    name = re.sub(r"\W+", "-", kind).strip("-")
+    (ARTIFACTS / "phone").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "phone" / f"{name}.png"))
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    page.close()
+    assert overflow <= 0, f"the page is {overflow}px wider than a 360px screen"
+    assert not small, "tap targets under 44x44 pixels:\n" + "\n".join(small)
+    assert not report, report
+
+
+@pytest.mark.parametrize("kind", ["document at a cited paragraph", "review"])
+def test_document_and_review_print_their_sources_and_answers_without_controls(
+        sessions, site, kind):
+    page, _ = open_page(sessions, site, kind, media="print")
+    shown = page.evaluate("""() => Object.fromEntries(
+      ['.site-header', '.site-footer', '.skip-link', 'main', 'mark', '.review-item .verdict',
+       '.review-item dl', '.source blockquote', '.document .para']
+      .filter(s => document.querySelector(s))
+      .map(s => [s, getComputedStyle(document.querySelector(s)).display !== 'none']))""")
+    name = re.sub(r"\W+", "-", kind).strip("-")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / f"print-{name}.pdf"), format="A4")
+    text = page.evaluate("document.body.innerText")
+    page.close()
+    assert not shown.pop(".site-header") and not shown.pop(".site-footer")
+    assert not shown.pop(".skip-link")
+    assert all(shown.values()), shown
+    if kind == "review":
+        assert "Correct answer" in text and "Incorrect" in text and "paragraph 12" in text
+    else:
+        assert "joined the Partnership for Peace (PfP) programme in 2006" in text
+
+
+def test_reduced_motion_turns_off_smooth_scrolling(sessions, site):
+    page, _ = open_page(sessions, site, "document", reduced_motion="reduce")
+    reduced = page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
+    page.emulate_media(reduced_motion="no-preference")
+    moving = page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
+    page.close()
+    assert (reduced, moving) == ("auto", "smooth")
