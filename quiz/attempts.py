@@ -20,11 +20,22 @@ from .models import (
     User,
     utcnow,
 )
+from .quizsettings import closed_reason, deadline, overdue
 from .types import get_type
 
 
 class EmptyQuiz(Exception):
     """The quiz's selection matches no active question."""
+
+
+class QuizUnavailable(Exception):
+    """The quiz's settings refuse a new attempt now (dates, attempts allowed); says why."""
+
+
+def finished_count(user: User, quiz: Quiz) -> int:
+    return db.session.execute(
+        db.select(db.func.count()).select_from(Attempt)
+        .filter_by(user_id=user.id, quiz_id=quiz.id, state=FINISHED)).scalar_one()
 
 
 def open_attempt(user: User, quiz: Quiz) -> Attempt | None:
@@ -38,6 +49,13 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
     existing = open_attempt(user, quiz)
     if existing is not None:
         return existing
+    now = utcnow()
+    reason = closed_reason(quiz, now)
+    if reason is None and quiz.attempts_allowed and \
+            finished_count(user, quiz) >= quiz.attempts_allowed:
+        reason = (f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows.")
+    if reason:
+        raise QuizUnavailable(reason)
     versions = db.session.execute(
         db.select(QuestionVersion)
         .join(Question, Question.current_version_id == QuestionVersion.id)
@@ -51,7 +69,8 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
                  rng, quiz.shuffle_questions)
     if not drawn:
         raise EmptyQuiz(quiz.key)
-    attempt = Attempt(user_id=user.id, quiz_id=quiz.id, seed=seed, state=IN_PROGRESS)
+    attempt = Attempt(user_id=user.id, quiz_id=quiz.id, seed=seed, state=IN_PROGRESS,
+                      started_at=now, deadline=deadline(quiz, now))
     for slot, candidate in enumerate(drawn, start=1):
         version = by_key[candidate.key]
         layout = get_type(version.type).layout(version.data, rng, quiz.shuffle_choices)
@@ -80,6 +99,13 @@ def save_answer(response: Response, answer, sequence: int) -> bool:
     )
     db.session.expire(response)
     return result.rowcount == 1
+
+
+def finish_if_overdue(attempt: Attempt) -> bool:
+    """Close an unfinished attempt past its deadline (and grace), grading what was saved."""
+    if attempt.finished or not overdue(attempt, utcnow()):
+        return False
+    return submit_attempt(attempt)
 
 
 def submit_attempt(attempt: Attempt) -> bool:

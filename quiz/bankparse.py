@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .docparse import HEADING, Block, parse_document
 from .drawing import Candidate, pool
+from .quizsettings import check_settings
 from .stats import GRADING_METHODS
 from .textmatch import find_quote
 from .types import QUESTION_TYPES, text_of
@@ -19,7 +20,8 @@ from .yamlines import LineDict, YamlError, load_yaml
 
 DOCUMENT_FILE = "document.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
-COMMON_FIELDS = {"id", "type", "prompt", "explanation", "tags", "source", "marks"}
+COMMON_FIELDS = {"id", "type", "prompt", "explanation", "tags", "source", "marks", "status"}
+BANK_STATUSES = ("active", "retired")
 TYPE_FIELDS = {
     "single_choice": {"choices", "answer"},
     "multiple_response": {"choices", "answers"},
@@ -30,6 +32,7 @@ TYPE_FIELDS = {
     "matching": {"pairs", "distractors"},
 }
 SELECT_RULES = ("all", "section", "tags", "questions")
+MAX_TITLE = 300
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class QuestionSpec:
     document: str
     path: str
     line: int
+    status: str = ""  # "active" or "retired" when the bank says; empty leaves it as it is
 
 
 @dataclass
@@ -92,6 +96,7 @@ class QuizSpec:
     document: str
     path: str
     line: int
+    settings: dict = field(default_factory=dict)  # Quiz column values: see quizsettings
 
 
 @dataclass
@@ -117,6 +122,9 @@ def read_document(folder: Path, errors: list[BankError]) -> DocumentSpec | None:
     for key in ("title", "source"):
         if not text_of(meta.get(key)):
             errors.append(BankError(str(meta_path), meta.line, f"missing field '{key}'"))
+    if len(text_of(meta.get("title"))) > MAX_TITLE:
+        errors.append(BankError(str(meta_path), meta.line_of("title"),
+                                f"the title is longer than {MAX_TITLE} characters"))
     fmt = text_of(meta.get("format")) or "text"
     if fmt not in ("text", "markdown"):
         errors.append(BankError(str(meta_path), meta.line_of("format"),
@@ -227,6 +235,8 @@ class _Checker:
         marks = entry.get("marks", 1)
         if isinstance(marks, bool) or not isinstance(marks, int | float) or marks <= 0:
             report("'marks' must be a number above zero", "marks")
+        if "status" in entry and entry["status"] not in BANK_STATUSES:
+            report("'status' must be " + " or ".join(BANK_STATUSES), "status")
         if kind is not None:
             for key in set(entry) - COMMON_FIELDS - TYPE_FIELDS[qtype]:
                 report(f"unknown field '{key}' for type {qtype}", key)
@@ -245,6 +255,7 @@ class _Checker:
             explanation=text_of(entry["explanation"]), tags=[t.strip() for t in tags],
             marks=float(marks), data=kind.data(entry), citations=citations,
             document=document.slug, path=self.path, line=entry.line,
+            status=text_of(entry.get("status")),
         )
 
     def citations(self, node, key, part, document, qid, required=False) -> list[CitationSpec]:
@@ -298,6 +309,9 @@ class _Checker:
                        "'.', '_' or '-'" if zid else "quiz is missing field 'id'")
         if not text_of(entry.get("title")):
             self.error(entry.line, f"quiz '{zid}' is missing field 'title'")
+        elif len(text_of(entry["title"])) > MAX_TITLE:
+            self.error(entry.line_of("title"), f"quiz '{zid}': the title is longer than "
+                       f"{MAX_TITLE} characters")
         select = entry.get("select")
         if not isinstance(select, Mapping):
             self.error(entry.line_of("select"), f"quiz '{zid}' needs 'select' with one of: "
@@ -321,13 +335,15 @@ class _Checker:
         for key in ("shuffle_questions", "shuffle_choices"):
             if key in entry and not isinstance(entry[key], bool):
                 self.error(entry.line_of(key), f"quiz '{zid}': '{key}' must be true or false")
+        settings = check_settings(entry, lambda message, key: self.error(
+            entry.line_of(key), f"quiz '{zid}': {message}"))
         if len(self.errors) > before:
             return None
         return QuizSpec(
             id=zid, title=text_of(entry["title"]), description=text_of(entry.get("description")),
             select=dict(select), shuffle_questions=entry.get("shuffle_questions", True),
             shuffle_choices=entry.get("shuffle_choices", True), grading=grading, document=slug,
-            path=self.path, line=entry.line,
+            path=self.path, line=entry.line, settings=settings,
         )
 
 

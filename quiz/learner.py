@@ -7,9 +7,28 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from . import progress
-from .attempts import EmptyQuiz, open_attempt, save_answer, start_attempt, submit_attempt
+from .attempts import (
+    EmptyQuiz,
+    QuizUnavailable,
+    finish_if_overdue,
+    finished_count,
+    open_attempt,
+    save_answer,
+    start_attempt,
+    submit_attempt,
+)
 from .extensions import db
-from .models import IN_PROGRESS, Attempt, Citation, Document, QuestionVersion, Quiz, Response
+from .models import (
+    IN_PROGRESS,
+    Attempt,
+    Citation,
+    Document,
+    QuestionVersion,
+    Quiz,
+    Response,
+    utcnow,
+)
+from .quizsettings import REVIEW_OPTIONS, answers_visible
 from .review import review_items
 from .types import get_type
 
@@ -43,8 +62,9 @@ def quiz(key: str):
             .order_by(Attempt.started_at.desc())
         ).scalars().all()
         current = next((a for a in attempts if not a.finished), None)
+    used = finished_count(current_user, quiz) if current_user.is_authenticated else 0
     return render_template("learner/quiz.html", quiz=quiz, attempts=attempts, current=current,
-                           form=ActionForm())
+                           form=ActionForm(), used=used)
 
 
 @bp.route("/quizzes/<key>/start", methods=["POST"])
@@ -58,8 +78,14 @@ def start(key: str):
     except EmptyQuiz:
         flash("This quiz has no questions yet.", "error")
         return redirect(url_for(".quiz", key=key))
+    except QuizUnavailable as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".quiz", key=key))
     db.session.commit()
     return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+_TIME_UP = "Time was up: your attempt was submitted with the answers saved before then."
 
 
 def _attempt_for(attempt_id: int, *, answering: bool) -> Attempt:
@@ -89,6 +115,12 @@ def attempt(attempt_id: int):
     if attempt.finished:
         if background:
             return jsonify(saved=False, finished=True), 409
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    if finish_if_overdue(attempt):
+        db.session.commit()
+        if background:
+            return jsonify(saved=False, finished=True), 409
+        flash(_TIME_UP, "error")
         return redirect(url_for(".review", attempt_id=attempt.id))
     page = _page(attempt)
     response = attempt.responses[page - 1]
@@ -133,6 +165,9 @@ def _destination(attempt: Attempt, page: int, go: str) -> str:
 @login_required
 def summary(attempt_id: int):
     attempt = _attempt_for(attempt_id, answering=True)
+    if finish_if_overdue(attempt):
+        db.session.commit()
+        flash(_TIME_UP, "error")
     if attempt.finished:
         return redirect(url_for(".review", attempt_id=attempt.id))
     return render_template("learner/summary.html", attempt=attempt, form=ActionForm())
@@ -165,7 +200,9 @@ def review(attempt_id: int):
             selectinload(Response.version).selectinload(QuestionVersion.citations)
             .selectinload(Citation.paragraph))
     ).scalars().all()
-    return render_template("learner/review.html", attempt=attempt, items=review_items(attempt))
+    show_answers = current_user.is_instructor or answers_visible(attempt.quiz, utcnow())
+    return render_template("learner/review.html", attempt=attempt, items=review_items(attempt),
+                           show_answers=show_answers, review_options=REVIEW_OPTIONS)
 
 
 @bp.route("/me/attempts")

@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 
 from .bankparse import DocumentSpec, Library, QuestionSpec, QuizSpec
 from .extensions import db
-from .models import Citation, Document, Paragraph, Question, QuestionVersion, Quiz
+from .models import (
+    ACTIVE,
+    DRAFT,
+    NEEDS_REVIEW,
+    Citation,
+    Document,
+    Paragraph,
+    Question,
+    QuestionVersion,
+    Quiz,
+)
 from .textmatch import content_hash
 
 
@@ -59,7 +69,9 @@ def load_library(library: Library) -> LoadReport:
 
 
 def _load_document(spec: DocumentSpec, report: LoadReport) -> Document:
-    digest = content_hash(spec.text) + spec.format + json.dumps([b.section for b in spec.blocks])
+    digest = hashlib.sha256(json.dumps(
+        [content_hash(spec.text), spec.format, [b.section for b in spec.blocks]]).encode()
+    ).hexdigest()
     document = db.session.execute(
         db.select(Document).filter_by(slug=spec.slug)
     ).scalar_one_or_none()
@@ -100,7 +112,6 @@ def _load_document(spec: DocumentSpec, report: LoadReport) -> Document:
 
 def _load_question(spec: QuestionSpec, document: Document, position: int,
                    report: LoadReport) -> None:
-    digest = spec_hash(spec)
     question = db.session.execute(
         db.select(Question).filter_by(key=spec.id)).scalar_one_or_none()
     if question is None:
@@ -108,37 +119,61 @@ def _load_question(spec: QuestionSpec, document: Document, position: int,
         db.session.add(question)
         db.session.flush()
         report.added.append(f"question {spec.id}")
-        number = 1
     else:
         question.position = position
-        current = question.current
-        if current is not None and current.content_hash == digest:
+        question.document_id = document.id
+        if question.current is not None and question.current.content_hash == spec_hash(spec):
             report.unchanged += 1
+            if spec.status:
+                question.status = spec.status
             return
-        number = (current.number if current else 0) + 1
         report.updated.append(f"question {spec.id}")
+    write_version(question, spec, f"{spec.path}:{spec.line}")
+    if spec.status:
+        question.status = spec.status
+
+
+def write_version(question: Question, spec: QuestionSpec, origin: str) -> QuestionVersion | None:
+    """Give ``question`` a new version from a checked spec; None when nothing changed.
+
+    Banks, the browser's editor, imports and re-anchoring all make versions here. A
+    version written from a spec with citations has passed every check, so a question
+    that was a draft or flagged for review becomes active again.
+    """
+    digest = spec_hash(spec)
+    current = question.current
+    if current is not None and current.content_hash == digest:
+        return None
+    number = (db.session.execute(
+        db.select(db.func.max(QuestionVersion.number)).filter_by(question_id=question.id)
+    ).scalar() or 0) + 1
     paragraphs = {p.number: p for p in db.session.execute(
-        db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
+        db.select(Paragraph).filter_by(document_id=question.document_id)).scalars()}
+    first = paragraphs[spec.citations[0].paragraph] if spec.citations else None
     version = QuestionVersion(
         question_id=question.id, number=number, type=spec.type, prompt=spec.prompt,
         data=spec.data, explanation=spec.explanation, tags=spec.tags, marks=spec.marks,
-        section=paragraphs[spec.citations[0].paragraph].section, content_hash=digest,
-        origin=f"{spec.path}:{spec.line}",
+        section=first.section if first else "", content_hash=digest, origin=origin,
     )
     db.session.add(version)
     db.session.flush()
     for i, cite in enumerate(spec.citations):
-        db.session.add(Citation(version_id=version.id, paragraph_id=paragraphs[cite.paragraph].id,
-                                position=i, part=cite.part, quote=cite.quote))
-    question.current_version_id = version.id
-    question.document_id = document.id
+        paragraph = paragraphs[cite.paragraph]
+        db.session.add(Citation(version_id=version.id, paragraph_id=paragraph.id, position=i,
+                                part=cite.part, quote=cite.quote, paragraph_text=paragraph.text))
+    question.current = version
+    if spec.citations and question.status in (DRAFT, NEEDS_REVIEW):
+        question.status, question.note, question.detail = ACTIVE, "", None
+    db.session.flush()
+    return version
 
 
 def _load_quiz(spec: QuizSpec, document: Document, report: LoadReport) -> None:
     quiz = db.session.execute(db.select(Quiz).filter_by(key=spec.id)).scalar_one_or_none()
     values = {"document_id": document.id, "title": spec.title, "description": spec.description,
               "select": spec.select, "shuffle_questions": spec.shuffle_questions,
-              "shuffle_choices": spec.shuffle_choices, "grading_method": spec.grading}
+              "shuffle_choices": spec.shuffle_choices, "grading_method": spec.grading,
+              **spec.settings}
     if quiz is None:
         db.session.add(Quiz(key=spec.id, **values))
         report.added.append(f"quiz {spec.id}")

@@ -43,6 +43,9 @@ class Document(db.Model):
     attribution: Mapped[str] = mapped_column(Text, default="")
     format: Mapped[str] = mapped_column(String(20), default="text")
     source_hash: Mapped[str] = mapped_column(String(64))
+    # Documents added in the browser keep their text here; shipped ones live in questions/.
+    source_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    edition: Mapped[int] = mapped_column(default=1, server_default="1")
 
     paragraphs: Mapped[list[Paragraph]] = relationship(
         back_populates="document", order_by="Paragraph.number"
@@ -70,13 +73,27 @@ class Paragraph(db.Model):
         return f"p{self.number}"
 
 
+ACTIVE, DRAFT, NEEDS_REVIEW, RETIRED = "active", "draft", "needs_review", "retired"
+STATUS_LABELS = {ACTIVE: "active", DRAFT: "needs source", NEEDS_REVIEW: "needs review",
+                 RETIRED: "retired"}
+
+
 class Question(db.Model):
-    """A question's identity; what it asks lives in its versions."""
+    """A question's identity; what it asks lives in its versions.
+
+    Only active questions enter new attempts: a draft (imported, no source yet),
+    one flagged for review (its quote vanished from a new edition of the document)
+    and a retired one stay out until an instructor fixes or restores it.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[str] = mapped_column(String(20), default=ACTIVE)
+    # Why a question is a draft or needs review, and what would help (old paragraph
+    # texts, citations suggested by an import), for the instructor who fixes it.
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    detail: Mapped[dict | None] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(default=0)  # order in its bank
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version")
@@ -120,9 +137,17 @@ class Citation(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     part: Mapped[str] = mapped_column(String(40), default="")  # "item 2", "pair 1", or whole
     quote: Mapped[str] = mapped_column(Text)
+    # The paragraph's text when the quote was checked: a new edition of the document
+    # changes the paragraph, never what past attempts were shown.
+    paragraph_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     version: Mapped[QuestionVersion] = relationship(back_populates="citations")
     paragraph: Mapped[Paragraph] = relationship()
+
+    @property
+    def checked_text(self) -> str:
+        """The paragraph as it was when this citation was checked."""
+        return self.paragraph_text or self.paragraph.text
 
 
 class Quiz(db.Model):
@@ -135,6 +160,12 @@ class Quiz(db.Model):
     shuffle_questions: Mapped[bool] = mapped_column(default=True)
     shuffle_choices: Mapped[bool] = mapped_column(default=True)
     grading_method: Mapped[str] = mapped_column(String(20), default="highest")
+    time_limit: Mapped[int] = mapped_column(default=0, server_default="0")  # minutes; 0: none
+    attempts_allowed: Mapped[int] = mapped_column(default=0, server_default="0")  # 0: no limit
+    review: Mapped[str] = mapped_column(String(20), default="immediately",
+                                        server_default="immediately")
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
 
     document: Mapped[Document] = relationship(back_populates="quizzes")
 
@@ -158,6 +189,7 @@ class Attempt(db.Model):
     state: Mapped[str] = mapped_column(String(20), default=IN_PROGRESS)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    deadline: Mapped[datetime | None]  # from the time limit and the closing date, at start
     marks: Mapped[float | None]
     max_marks: Mapped[float] = mapped_column(default=0.0)
     percent: Mapped[float | None]

@@ -67,7 +67,7 @@ def _source(group: list[Citation]) -> SourceView:
     return SourceView(
         paragraph=paragraph,
         parts=[c.part for c in group if c.part],
-        text=highlight(paragraph.text, [c.quote for c in group]),
+        text=highlight(group[0].checked_text, [c.quote for c in group]),
         url=url_for("documents.view", slug=paragraph.document.slug, cite=group[0].id,
                     _anchor=paragraph.anchor),
     )

@@ -1,0 +1,164 @@
+"""Quiz settings: dates, time limit, attempts allowed and review options, enforced on the server."""
+from datetime import timedelta
+
+from quiz.extensions import db
+from quiz.models import Attempt, Quiz, utcnow
+from quiz.quizsettings import GRACE
+from tests.conftest import csrf_token, make_app
+from tests.test_bank_check import GOOD_QUESTION, errors_for, make_library
+from tests.test_learner_flow import answer, register, start
+
+
+def set_quiz(app, key="all-types", **values):
+    with app.app_context():
+        quiz = db.session.execute(db.select(Quiz).filter_by(key=key)).scalar_one()
+        for name, value in values.items():
+            setattr(quiz, name, value)
+        db.session.commit()
+
+
+def submit(client, attempt_url):
+    summary = client.get(f"{attempt_url}/summary")
+    return client.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
+
+
+def test_bank_settings_are_checked_with_their_line(tmp_path):
+    errors = errors_for(tmp_path, GOOD_QUESTION, """\
+  - id: z
+    title: Z
+    select: {all: true}
+    time_limit: -5
+    attempts: two
+    review: sometimes
+""")
+    assert any("'time_limit' must be a whole number" in e for e in errors)
+    assert any("'attempts' must be a whole number" in e for e in errors)
+    assert any("'review' must be one of immediately, after_close, never" in e for e in errors)
+    errors = errors_for(tmp_path, GOOD_QUESTION, """\
+  - id: z
+    title: Z
+    select: {all: true}
+    review: after_close
+""")
+    assert any("'review: after_close' needs a 'closes' date" in e for e in errors)
+    errors = errors_for(tmp_path, GOOD_QUESTION, """\
+  - id: z
+    title: Z
+    select: {all: true}
+    opens: 2026-12-02 10:00
+    closes: not a date
+""")
+    assert any("'closes' must be a date and time" in e for e in errors)
+
+
+def test_bank_settings_are_loaded(tmp_path):
+    bank = "document: sample\nquestions:\n" + GOOD_QUESTION + """quizzes:
+  - id: z
+    title: Z
+    select: {all: true}
+    time_limit: 20
+    attempts: 2
+    review: after_close
+    closes: 2030-01-01 12:00
+"""
+    path = make_library(tmp_path, bank)
+    app = make_app(tmp_path, questions_dir=path.parent.parent)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    with app.app_context():
+        quiz = db.session.execute(db.select(Quiz).filter_by(key="z")).scalar_one()
+        assert (quiz.time_limit, quiz.attempts_allowed, quiz.review) == (20, 2, "after_close")
+        assert quiz.closes_at.isoformat() == "2030-01-01T12:00:00"
+        db.engine.dispose()
+
+
+def test_start_refuses_beyond_the_attempts_allowed(typed_app):
+    set_quiz(typed_app, attempts_allowed=1)
+    client = typed_app.test_client()
+    register(client)
+    assert "Attempts allowed: 1 (you have used 0)" in client.get("/quizzes/all-types").text
+    submit(client, start(client))
+    page = client.get("/quizzes/all-types")
+    response = client.post("/quizzes/all-types/start", data={"csrf_token": csrf_token(page.text)})
+    assert response.location.endswith("/quizzes/all-types")
+    assert "You have used all 1 attempt(s) this quiz allows." in client.get(
+        response.location).text
+    with typed_app.app_context():
+        assert db.session.execute(db.select(db.func.count(Attempt.id))).scalar() == 1
+
+
+def test_a_closed_or_unopened_quiz_refuses_new_attempts(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    set_quiz(typed_app, closes_at=utcnow() - timedelta(hours=1))
+    page = client.get("/quizzes/all-types")
+    response = client.post("/quizzes/all-types/start", data={"csrf_token": csrf_token(page.text)})
+    assert "This quiz closed on" in client.get(response.location).text
+    set_quiz(typed_app, closes_at=None, opens_at=utcnow() + timedelta(days=1))
+    response = client.post("/quizzes/all-types/start", data={"csrf_token": csrf_token(page.text)})
+    assert "This quiz opens on" in client.get(response.location).text
+
+
+def test_time_limit_sets_a_deadline_and_late_saves_finish_the_attempt(typed_app):
+    set_quiz(typed_app, time_limit=10)
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    assert "Time limit: submit by" in client.get(attempt_url).text
+    answer(client, attempt_url, 1, {"answer": "0"})          # right, in time
+    page = client.get(f"{attempt_url}?q=2")
+    with typed_app.app_context():
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        assert attempt.deadline - attempt.started_at == timedelta(minutes=10)
+        # Within the grace period a save still counts.
+        attempt.deadline = utcnow() - GRACE + timedelta(seconds=20)
+        db.session.commit()
+    assert answer(client, attempt_url, 2, {"answer": ["0", "1"]}).status_code == 302
+    with typed_app.app_context():
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        attempt.deadline = utcnow() - GRACE - timedelta(seconds=1)
+        db.session.commit()
+    page = client.get(f"{attempt_url}?q=3")  # the page itself closes it now
+    assert page.location.endswith("/review")
+    late = client.post(f"{attempt_url}?q=3", data={
+        "csrf_token": csrf_token(client.get("/").text), "seq": "0", "go": "stay",
+        "answer": "false"})
+    assert late.status_code == 409 and late.json == {"saved": False, "finished": True}
+    with typed_app.app_context():
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        assert attempt.finished and attempt.marks == 2
+        assert attempt.responses[2].answer is None
+
+
+def test_an_attempt_left_open_is_finished_when_time_runs_out(typed_app):
+    set_quiz(typed_app, time_limit=5)
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    answer(client, attempt_url, 1, {"answer": "0"})
+    with typed_app.app_context():
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        attempt.deadline = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    response = client.get(f"{attempt_url}/summary")
+    assert response.location.endswith("/review")
+    review = client.get(response.location).text
+    assert "Time was up" in review and "1 out of 7" in " ".join(review.split())
+
+
+def test_review_hides_answers_until_the_settings_allow(typed_app):
+    set_quiz(typed_app, review="never")
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    answer(client, attempt_url, 1, {"answer": "1"})
+    submit(client, attempt_url)
+    review = client.get(f"{attempt_url}/review").text
+    assert "<strong>Incorrect</strong>" in review            # right or wrong is still shown
+    assert "Correct answer" not in review and "<mark>" not in review
+    assert "not shown for this quiz" in review
+    set_quiz(typed_app, review="after_close", closes_at=utcnow() + timedelta(days=1))
+    review = client.get(f"{attempt_url}/review").text
+    assert "shown once the quiz closes" in review and "Correct answer" not in review
+    set_quiz(typed_app, closes_at=utcnow() - timedelta(minutes=1))
+    review = client.get(f"{attempt_url}/review").text
+    assert "Correct answer" in review and "<mark>" in review
