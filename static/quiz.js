@@ -41,6 +41,7 @@
 
     function send() {
       if (closed) return Promise.resolve();
+      var said = note;  // what a move said; a later move may replace it while this save runs
       var data = new FormData(form);
       data.set("go", "stay");
       data.set("seq", seq.value);
@@ -62,7 +63,7 @@
             slot.setAttribute("aria-label", slot.getAttribute("aria-label")
               .replace(/, (not )?answered$/, answered ? ", answered" : ", not answered"));
           }
-          announce((note ? note + " " : "") + "Answer saved. " + progress + ".");
+          announce((said ? said + " " : "") + "Answer saved. " + progress + ".");
         } else if (body.finished) {
           closed = true;
           announce("This attempt has been submitted, so answers can no longer change. " +
@@ -74,7 +75,7 @@
       }).catch(function () {
         announce("Your answer could not be saved in the background. It is saved when you " +
                  "move to another question.");
-      }).then(function () { note = ""; });
+      }).then(function () { if (note === said) note = ""; });
     }
 
     function save() {

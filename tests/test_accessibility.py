@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,10 +148,9 @@ def _raise_server_error():
     raise RuntimeError("a deliberate error, to show the 500 page")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+@contextmanager
+def live_site(tmp: Path):
     """A live server with the all-types bank and seeded attempts: (base URL, path values)."""
-    tmp = tmp_path_factory.mktemp("site")
     app = make_app(tmp, questions_dir=fixture_library(tmp, "all_types.yaml"), TESTING=False)
     app.add_url_rule("/test-server-error", view_func=_raise_server_error)
     assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
@@ -158,19 +158,35 @@ def site(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", values
-    server.shutdown()
-    thread.join(5)
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", values
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+
+
+@contextmanager
+def chromium(**options):
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=LAUNCH_ARGS, **options)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with live_site(tmp_path_factory.mktemp("site")) as value:
+        yield value
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as value:
+        yield value
 
 
 @pytest.fixture(scope="module")
