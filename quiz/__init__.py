@@ -21,8 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import auth, cli, documents, instructor, learner
-    for module in (auth, documents, learner, instructor):
+    from . import auth, authoring, cli, documents, instructor, learner
+    for module in (auth, documents, learner, instructor, authoring):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     _register_error_pages(app)

@@ -133,16 +133,18 @@ def _load_question(spec: QuestionSpec, document: Document, position: int,
         question.status = spec.status
 
 
-def write_version(question: Question, spec: QuestionSpec, origin: str) -> QuestionVersion | None:
+def write_version(question: Question, spec: QuestionSpec, origin: str,
+                  force: bool = False) -> QuestionVersion | None:
     """Give ``question`` a new version from a checked spec; None when nothing changed.
 
     Banks, the browser's editor, imports and re-anchoring all make versions here. A
     version written from a spec with citations has passed every check, so a question
-    that was a draft or flagged for review becomes active again.
+    that was a draft or flagged for review becomes active again. ``force`` writes one
+    even when nothing changed, to check the citations against today's paragraphs.
     """
     digest = spec_hash(spec)
     current = question.current
-    if current is not None and current.content_hash == digest:
+    if current is not None and current.content_hash == digest and not force:
         return None
     number = (db.session.execute(
         db.select(db.func.max(QuestionVersion.number)).filter_by(question_id=question.id)

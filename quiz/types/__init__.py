@@ -40,6 +40,10 @@ class QuestionType(ABC):
     def data(self, entry: Mapping) -> dict:
         """The JSON-ready data stored with a question version (entry already checked)."""
 
+    @abstractmethod
+    def entry(self, data: dict) -> dict:
+        """The type's own bank fields for ``data``: what ``data()`` was made from."""
+
     def layout(self, data: dict, rng: random.Random, shuffle: bool) -> dict:
         """The per-attempt arrangement (choice order and the like); stored with the attempt."""
         return {}

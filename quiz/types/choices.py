@@ -37,6 +37,12 @@ def choice_data(entry: Mapping) -> list[dict]:
     ]
 
 
+def choice_entries(choices: list[dict]) -> list:
+    """Choices as a bank writes them: plain texts, or text and feedback."""
+    return [{"text": c["text"], "feedback": c["feedback"]} if c["feedback"] else c["text"]
+            for c in choices]
+
+
 def picked_feedback(choices: list[dict], picked: list[int]) -> list[str]:
     return [
         f"{choices[i]['text']}: {choices[i]['feedback']}"

@@ -54,6 +54,13 @@ class Matching(QuestionType):
             if isinstance(pair, Mapping) and "source" in pair
         ]
 
+    def entry(self, data):
+        count = len(data["lefts"])
+        pairs = [{"left": left, "right": data["rights"][i]} for i, left in
+                 enumerate(data["lefts"])]
+        extra = data["rights"][count:]
+        return {"pairs": pairs, **({"distractors": extra} if extra else {})}
+
     def layout(self, data, rng, shuffle):
         return {
             "lefts": shuffled(range(len(data["lefts"])), rng, shuffle),

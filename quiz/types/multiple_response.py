@@ -6,7 +6,7 @@ choices), never below zero: ticking everything earns nothing.
 from __future__ import annotations
 
 from . import QuestionType, register, shuffled, text_of
-from .choices import check_choices, choice_data, parse_index, picked_feedback
+from .choices import check_choices, choice_data, choice_entries, parse_index, picked_feedback
 
 
 @register
@@ -34,6 +34,10 @@ class MultipleResponse(QuestionType):
         answers = {text_of(a).casefold() for a in entry["answers"]}
         correct = [i for i, c in enumerate(choices) if c["text"].casefold() in answers]
         return {"choices": choices, "correct": correct}
+
+    def entry(self, data):
+        return {"choices": choice_entries(data["choices"]),
+                "answers": [data["choices"][i]["text"] for i in data["correct"]]}
 
     def layout(self, data, rng, shuffle):
         return {"order": shuffled(range(len(data["choices"])), rng, shuffle)}

@@ -49,6 +49,10 @@ class Numeric(QuestionType):
             "unit": text_of(entry.get("unit")),
         }
 
+    def entry(self, data):
+        found = {"answer": data["answer"], "tolerance": data["tolerance"]}
+        return found | ({"unit": data["unit"]} if data["unit"] else {})
+
     def view(self, data, layout, answer):
         return {"value": answer or "", "unit": data["unit"]}
 

@@ -44,6 +44,9 @@ class Ordering(QuestionType):
             if isinstance(item, Mapping) and "source" in item
         ]
 
+    def entry(self, data):
+        return {"items": list(data["items"])}
+
     def layout(self, data, rng, shuffle):
         order = list(range(len(data["items"])))
         # Never present the answer itself: reshuffle until the order differs.

@@ -38,6 +38,9 @@ class ShortAnswer(QuestionType):
     def data(self, entry):
         return {"answers": [text_of(a) for a in entry["answers"]]}
 
+    def entry(self, data):
+        return {"answers": list(data["answers"])}
+
     def view(self, data, layout, answer):
         return {"value": answer or ""}
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import QuestionType, register, shuffled, text_of
-from .choices import check_choices, choice_data, parse_index, picked_feedback
+from .choices import check_choices, choice_data, choice_entries, parse_index, picked_feedback
 
 
 @register
@@ -24,6 +24,10 @@ class SingleChoice(QuestionType):
         answer = text_of(entry["answer"]).casefold()
         correct = next(i for i, c in enumerate(choices) if c["text"].casefold() == answer)
         return {"choices": choices, "correct": correct}
+
+    def entry(self, data):
+        return {"choices": choice_entries(data["choices"]),
+                "answer": data["choices"][data["correct"]]["text"]}
 
     def layout(self, data, rng, shuffle):
         return {"order": shuffled(range(len(data["choices"])), rng, shuffle)}

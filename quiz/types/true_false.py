@@ -31,6 +31,10 @@ class TrueFalse(QuestionType):
             },
         }
 
+    def entry(self, data):
+        feedback = {k: v for k, v in data["feedback"].items() if v}
+        return {"answer": data["correct"], **({"feedback": feedback} if feedback else {})}
+
     def view(self, data, layout, answer):
         return {"options": [("true", "True", answer is True), ("false", "False", answer is False)]}
 

@@ -1,0 +1,159 @@
+"""Bank entries as the common language of the browser editor, exports and imports.
+
+A form builds an entry (the dict a bank file would hold) and checks it with the
+bank checker itself, so the browser and ``bank load`` always agree. A stored
+version turns back into an entry for editing, history and export.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..bankparse import DocumentSpec, QuestionSpec, _Checker
+from ..docparse import Block
+from ..extensions import db
+from ..models import Document, Paragraph, QuestionVersion
+from ..types import get_type
+from ..yamlines import LineDict
+
+PART_LISTS = {"item": "items", "pair": "pairs"}
+# What an imported draft may lack until an instructor completes it.
+DRAFT_MAY_LACK = ("missing field 'source' (paragraph and evidence quote)",
+                  "missing field 'explanation'")
+
+
+def document_spec(document: Document) -> DocumentSpec:
+    """A stored document in the shape the bank checker reads."""
+    paragraphs = db.session.execute(
+        db.select(Paragraph).filter_by(document_id=document.id).order_by(Paragraph.number)
+    ).scalars().all()
+    blocks = [Block(p.number, p.kind, p.text, p.level, p.section, p.hash) for p in paragraphs]
+    return DocumentSpec(slug=document.slug, title=document.title, text=document.source_text,
+                        format=document.format, language=document.language,
+                        origin=document.origin, attribution=document.attribution,
+                        blocks=blocks, path=f"document {document.slug}")
+
+
+@dataclass
+class EntryCheck:
+    """The outcome of checking one entry: a spec, or errors by the field they concern."""
+
+    spec: QuestionSpec | None
+    errors: dict[str, list[str]] = field(default_factory=dict)  # field path -> messages
+
+    def add(self, where: str, message: str) -> None:
+        self.errors.setdefault(where, []).append(message)
+
+
+class _Lines:
+    """Gives every mapping and key a line of its own, so an error's line names its field."""
+
+    def __init__(self):
+        self.fields: dict[int, str] = {}
+
+    def _next(self, where: str) -> int:
+        line = len(self.fields) + 1
+        self.fields[line] = where
+        return line
+
+    def wrap(self, value, where: str):
+        if isinstance(value, Mapping):
+            wrapped = LineDict()
+            wrapped.line = self._next(where)
+            wrapped.key_lines = {}
+            for key, inner in value.items():
+                path = f"{where}.{key}" if where else str(key)
+                wrapped.key_lines[key] = self._next(path)
+                wrapped[key] = self.wrap(inner, path)
+            return wrapped
+        if isinstance(value, list):
+            return [self.wrap(v, f"{where}.{i}") for i, v in enumerate(value)]
+        return value
+
+
+def check_entry(entry: Mapping, document: DocumentSpec, *, need_source: bool = True) -> EntryCheck:
+    """Check ``entry`` exactly as ``bank check`` would; errors keyed by field path.
+
+    Paths: ``prompt``, ``choices``, ``source.0.quote``, ``items.2.source.0.paragraph`` …
+    With ``need_source`` false (imports) a missing source is not an error.
+    """
+    lines = _Lines()
+    wrapped = lines.wrap(dict(entry), "")
+    checker = _Checker(f"document {document.slug}", {document.slug: document})
+    spec = checker.question(wrapped, document)
+    result = EntryCheck(spec)
+    for error in checker.errors:
+        where = lines.fields.get(error.line, "")
+        if not need_source and error.message in DRAFT_MAY_LACK:
+            continue
+        if where.endswith(".source") or where == "source" or ".source." in where \
+                or where.startswith("source."):
+            where = _citation_field(where, error.message)
+        elif error.message.startswith("missing field 'source'"):
+            where = "source.0.quote"
+        result.add(where, error.message)
+    if not need_source and not result.errors:
+        result.spec = _without_source(entry, document)
+    elif result.errors:
+        result.spec = None
+    return result
+
+
+def _citation_field(where: str, message: str) -> str:
+    """The form field a citation error belongs to: its paragraph or its quote."""
+    base = where.split(".quote")[0].split(".paragraph")[0]
+    if base.endswith("source"):
+        base += ".0"
+    return f"{base}.quote" if "quote" in message else f"{base}.paragraph"
+
+
+def _without_source(entry: Mapping, document: DocumentSpec) -> QuestionSpec:
+    """The spec of a checked entry that has no source yet (an imported draft)."""
+    kind = get_type(entry["type"])
+    return QuestionSpec(
+        id=entry["id"], type=entry["type"], prompt=str(entry["prompt"]).strip(),
+        explanation=str(entry.get("explanation") or "").strip(),
+        tags=list(entry.get("tags") or []), marks=float(entry.get("marks", 1)),
+        data=kind.data(entry), citations=[], document=document.slug, path="", line=0,
+    )
+
+
+def citation_entry(citations) -> list[dict]:
+    return [{"paragraph": c.paragraph.number, "quote": c.quote} for c in citations]
+
+
+def entry_of(version: QuestionVersion, key: str, status: str = "") -> dict:
+    """The bank entry of a stored version: what ``bank load`` reads back to the same version."""
+    kind = get_type(version.type)
+    entry: dict = {"id": key, "type": version.type, "prompt": version.prompt}
+    entry.update(kind.entry(version.data))
+    entry["explanation"] = version.explanation
+    if version.tags:
+        entry["tags"] = list(version.tags)
+    if version.marks != 1:
+        entry["marks"] = int(version.marks) if version.marks == int(version.marks) \
+            else version.marks
+    if status:
+        entry["status"] = status
+    whole = [c for c in version.citations if not c.part]
+    if whole:
+        entry["source"] = _one_or_list(citation_entry(whole))
+    for part, cites in _parts(version.citations).items():
+        name, number = part.split()
+        rows = entry[PART_LISTS[name]]
+        index = int(number) - 1
+        row = rows[index] if isinstance(rows[index], Mapping) else {"text": rows[index]}
+        rows[index] = {**row, "source": _one_or_list(citation_entry(cites))}
+    return entry
+
+
+def _parts(citations) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for c in citations:
+        if c.part:
+            found.setdefault(c.part, []).append(c)
+    return found
+
+
+def _one_or_list(items: list[dict]):
+    return items[0] if len(items) == 1 else items

@@ -1,0 +1,303 @@
+"""Question pages: the list, create, edit, preview, history, retire and restore."""
+from __future__ import annotations
+
+import difflib
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
+
+from ..docparse import HEADING
+from ..extensions import db
+from ..interchange.bankyaml import dump
+from ..loader import write_version
+from ..models import (
+    ACTIVE,
+    DRAFT,
+    NEEDS_REVIEW,
+    RETIRED,
+    STATUS_LABELS,
+    Citation,
+    Document,
+    Paragraph,
+    Question,
+    QuestionVersion,
+    Response,
+)
+from ..tables import sort_and_page
+from ..textmatch import find_quote
+from ..types import QUESTION_TYPES
+from . import bp
+from .entries import check_entry, document_spec, entry_of
+from .forms import FORMS, QuestionForm
+from .preview import preview_of_spec, preview_of_version
+
+
+class ActionForm(FlaskForm):
+    """Only a CSRF token, for buttons that change something."""
+
+
+def document_or_404(slug: str) -> Document:
+    return db.first_or_404(db.select(Document).filter_by(slug=slug))
+
+
+def question_or_404(key: str) -> Question:
+    return db.first_or_404(db.select(Question).filter_by(key=key).options(
+        selectinload(Question.current).selectinload(QuestionVersion.citations)
+        .selectinload(Citation.paragraph)))
+
+
+def paragraphs_of(document: Document) -> list[Paragraph]:
+    return db.session.execute(
+        db.select(Paragraph).filter_by(document_id=document.id).order_by(Paragraph.number)
+    ).scalars().all()
+
+
+def paragraph_choices(paragraphs: list[Paragraph]) -> list[tuple[str, str]]:
+    """The paragraph picker: each citable paragraph by its anchor and the start of its text."""
+    return [(str(p.number), f"p{p.number} · {p.text[:90]}{'…' if len(p.text) > 90 else ''}")
+            for p in paragraphs if p.kind != HEADING]
+
+
+# -- the list -------------------------------------------------------------------------------
+
+@bp.route("/questions")
+def question_list():
+    args = request.args
+    documents = db.session.execute(db.select(Document).order_by(Document.title)).scalars().all()
+    query = db.select(Question).options(
+        selectinload(Question.current).selectinload(QuestionVersion.citations)
+        .selectinload(Citation.paragraph)).order_by(Question.document_id, Question.position)
+    document = next((d for d in documents if d.slug == args.get("document")), None)
+    if document is not None:
+        query = query.where(Question.document_id == document.id)
+    if args.get("status") in STATUS_LABELS:
+        query = query.where(Question.status == args["status"])
+    rows = [q for q in db.session.execute(query).scalars() if q.current and _matches(q, args)]
+    slugs = {d.id: d.slug for d in documents}
+    table = sort_and_page(rows, {
+        "position": lambda q: (q.document_id, q.position), "id": lambda q: q.key,
+        "type": lambda q: q.current.type, "status": lambda q: q.status,
+        "section": lambda q: q.current.section, "changed": lambda q: q.current.created_at,
+        "paragraph": lambda q: _first_paragraph(q) or 0,
+    }, default="position", per_page=50)
+    sections = sorted({p.section for p in paragraphs_of(document) if p.kind == HEADING}) \
+        if document else []
+    tags = sorted({t for q in rows for t in q.current.tags})
+    return render_template("authoring/question_list.html", table=table, documents=documents,
+                           document=document, sections=sections, tags=tags, slugs=slugs,
+                           types=QUESTION_TYPES, statuses=STATUS_LABELS, args=args)
+
+
+def _first_paragraph(question: Question) -> int | None:
+    cites = question.current.citations
+    return cites[0].paragraph.number if cites else None
+
+
+def _matches(question: Question, args) -> bool:
+    version = question.current
+    if args.get("type") and version.type != args["type"]:
+        return False
+    if args.get("tag") and args["tag"] not in version.tags:
+        return False
+    section = args.get("section")
+    if section and not (version.section == section or version.section.startswith(section + "/")):
+        return False
+    paragraph = args.get("paragraph", "").removeprefix("p")
+    if paragraph and paragraph not in {str(c.paragraph.number) for c in version.citations}:
+        return False
+    words = args.get("q", "").casefold().split()
+    haystack = f"{question.key} {version.prompt} {version.explanation}".casefold()
+    return all(w in haystack for w in words)
+
+
+# -- create and edit ------------------------------------------------------------------------
+
+@bp.route("/questions/new", methods=["GET", "POST"])
+def new_question():
+    slug, qtype = request.args.get("document", ""), request.args.get("type", "")
+    if qtype not in FORMS or not slug:
+        documents = db.session.execute(
+            db.select(Document).order_by(Document.title)).scalars().all()
+        return render_template("authoring/question_new.html", documents=documents,
+                               types=QUESTION_TYPES, slug=slug, qtype=qtype)
+    document = document_or_404(slug)
+    form = FORMS[qtype](prefix="edit")
+    return _editor(form, document, None)
+
+
+@bp.route("/questions/<key>/edit", methods=["GET", "POST"])
+def edit_question(key: str):
+    question = question_or_404(key)
+    document = db.get_or_404(Document, question.document_id)
+    form = FORMS[question.current.type](prefix="edit")
+    if request.method == "GET":
+        entry = entry_of(question.current, question.key)
+        for suggestion in (question.detail or {}).get("suggested", []) if \
+                question.status == DRAFT else []:
+            entry.setdefault("source", []).append(suggestion) if isinstance(
+                entry.get("source"), list) else entry.update(source=[suggestion])
+        form.fill(entry)
+    form.key.data = question.key
+    return _editor(form, document, question)
+
+
+def _editor(form: QuestionForm, document: Document, question: Question | None):
+    paragraphs = paragraphs_of(document)
+    form.pad(paragraph_choices(paragraphs))
+    preview, status = None, 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            status = 400
+        else:
+            entry = form.to_entry()
+            checked = check_entry(entry, document_spec(document))
+            if question is None and entry["id"] and db.session.execute(
+                    db.select(Question.id).filter_by(key=entry["id"])).first():
+                checked.add("id", f"id '{entry['id']}' is taken; choose another")
+                checked.spec = None
+            if checked.spec is None:
+                _show_errors(form, checked.errors)
+                status = 400
+            elif request.form.get("action") == "preview":
+                preview = preview_of_spec(checked.spec, paragraphs)
+            else:
+                return _save(checked.spec, document, question)
+    return render_template(
+        "authoring/question_form.html", form=form, document=document, question=question,
+        kind=QUESTION_TYPES[form.type_name], preview=preview,
+        paragraph_texts={str(p.number): p.text for p in paragraphs},
+        statuses=STATUS_LABELS, failed=status == 400,
+    ), status
+
+
+def _save(spec, document: Document, question: Question | None):
+    created = question is None
+    if created:
+        last = db.session.execute(db.select(db.func.max(Question.position)).filter_by(
+            document_id=document.id)).scalar()
+        question = Question(key=spec.id, document_id=document.id, status=ACTIVE,
+                            position=(last or 0) + 1)
+        db.session.add(question)
+        db.session.flush()
+    fixing = question.status in (DRAFT, NEEDS_REVIEW)
+    version = write_version(question, spec, f"browser: {current_user.username}", force=fixing)
+    db.session.commit()
+    if created:
+        flash(f"Question '{question.key}' created.", "success")
+    elif version is None:
+        flash("Nothing changed, so no new version was made.", "info")
+    else:
+        flash(f"Saved as version {version.number}.", "success")
+    return redirect(url_for(".question_detail", key=question.key))
+
+
+def _show_errors(form: QuestionForm, errors: dict[str, list[str]]) -> None:
+    """Put each checker message beside the field it concerns; the rest above the form."""
+    form.form_errors = list(form.form_errors)
+    aliases = {"id": "key"}
+    for where, messages in errors.items():
+        field = _field_at(form, [aliases.get(p, p) for p in where.split(".")] if where else [])
+        if field is None:
+            form.form_errors.extend(messages)
+        else:
+            field.errors = [*field.errors, *messages]
+
+
+def _field_at(form, path: list[str]):
+    node = form
+    for part in path:
+        if part.isdigit():
+            index = int(part)
+            if index >= len(node.entries):
+                return None
+            node = node.entries[index]
+        else:
+            try:
+                node = node[part] if hasattr(node, "__getitem__") and not hasattr(
+                    node, "entries") else getattr(node, part)
+            except (KeyError, AttributeError):
+                return None
+    return node if hasattr(node, "errors") else None
+
+
+@bp.route("/documents/<slug>/quote-check")
+def quote_check(slug: str):
+    """Whether a quote is in a paragraph, for the check-as-you-type script."""
+    document = document_or_404(slug)
+    number = request.args.get("paragraph", "").removeprefix("p")
+    paragraph = db.session.execute(db.select(Paragraph).filter_by(
+        document_id=document.id, number=int(number) if number.isdigit() else -1)).scalar()
+    if paragraph is None:
+        return jsonify(found=False, text="", message="Choose a paragraph.")
+    quote = request.args.get("quote", "")
+    if not quote.strip():
+        return jsonify(found=False, text=paragraph.text, message="")
+    found = find_quote(paragraph.text, quote) is not None
+    return jsonify(found=found, text=paragraph.text,
+                   message="The quote is in the paragraph." if found
+                   else f"Not found in p{paragraph.number}: the quote must be verbatim.")
+
+
+# -- one question: history, preview, retire, restore ------------------------------------------
+
+@bp.route("/questions/<key>")
+def question_detail(key: str):
+    question = question_or_404(key)
+    versions = db.session.execute(
+        db.select(QuestionVersion).filter_by(question_id=question.id)
+        .options(selectinload(QuestionVersion.citations).selectinload(Citation.paragraph))
+        .order_by(QuestionVersion.number.desc())).scalars().all()
+    used = dict(db.session.execute(
+        db.select(Response.version_id, db.func.count()).where(
+            Response.version_id.in_([v.id for v in versions])).group_by(Response.version_id)
+    ).all())
+    texts = {v.id: dump(entry_of(v, question.key)).splitlines() for v in versions}
+    changes = {}
+    for newer, older in zip(versions, versions[1:], strict=False):
+        changes[newer.id] = [line for line in difflib.unified_diff(
+            texts[older.id], texts[newer.id], lineterm="", n=1)][2:]
+    return render_template(
+        "authoring/question_detail.html", question=question, versions=versions, used=used,
+        changes=changes, texts=texts, statuses=STATUS_LABELS, form=ActionForm(),
+        preview=preview_of_version(question.current),
+        document=db.session.get(Document, question.document_id))
+
+
+@bp.route("/questions/<key>/versions/<int:number>")
+def version_preview(key: str, number: int):
+    question = question_or_404(key)
+    version = db.first_or_404(db.select(QuestionVersion).filter_by(
+        question_id=question.id, number=number))
+    return render_template("authoring/question_preview.html", question=question,
+                           version=version, preview=preview_of_version(version))
+
+
+@bp.route("/questions/<key>/retire", methods=["POST"])
+def retire_question(key: str):
+    question = question_or_404(key)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    question.status = RETIRED
+    db.session.commit()
+    flash(f"'{key}' is retired: new attempts leave it out; past attempts keep it.", "success")
+    return redirect(url_for(".question_detail", key=key))
+
+
+@bp.route("/questions/<key>/restore", methods=["POST"])
+def restore_question(key: str):
+    question = question_or_404(key)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    version = question.current
+    broken = [c for c in version.citations if find_quote(c.paragraph.text, c.quote) is None]
+    if not version.citations or broken:
+        flash("This question cannot be restored as it is: its source needs fixing. "
+              "Edit it to choose a paragraph and quote.", "error")
+        question.status = DRAFT if not version.citations else NEEDS_REVIEW
+    else:
+        question.status = ACTIVE
+        flash(f"'{key}' is active again.", "success")
+    db.session.commit()
+    return redirect(url_for(".question_detail", key=key))

@@ -1,0 +1,222 @@
+"""The quiz editor: selection rule, shuffling, grading, time limit, attempts, dates, review."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length
+
+from ..bankparse import _Checker
+from ..docparse import HEADING
+from ..drawing import Candidate, pool
+from ..extensions import db
+from ..models import ACTIVE, Document, Paragraph, Question, Quiz
+from ..quizsettings import REVIEW_OPTIONS, bank_settings
+from . import bp
+from .entries import _Lines
+from .forms import options
+
+RULES = [("all", "Every active question of the document"),
+         ("section", "The questions of one section"),
+         ("tags", "The questions with any of these tags"),
+         ("questions", "An explicit list of questions, in order")]
+GRADING_LABELS = {"highest": "Highest attempt", "average": "Average of attempts",
+                  "first": "First attempt", "last": "Last attempt"}
+
+
+class QuizForm(FlaskForm):
+    key = StringField("Id", validators=[Length(max=80)],
+                      description="Lower-case letters, digits, '.', '_' or '-'; never changes.")
+    title = StringField("Title", validators=[Length(max=300)])
+    description = TextAreaField("Description (shown on the quiz page)",
+                                validators=[Length(max=4000)])
+    document = SelectField("Document", choices=[], validate_choice=False)
+    rule = RadioField("Questions", choices=options(RULES), default="all", validate_choice=False)
+    section = SelectField("Section", choices=[], validate_choice=False)
+    tags = StringField("Tags (separated by commas)", validators=[Length(max=500)])
+    questions = TextAreaField("Question ids, one per line, in order",
+                              validators=[Length(max=20000)])
+    count = StringField("Draw this many at random for each attempt (empty: all)",
+                        validators=[Length(max=10)])
+    shuffle_questions = BooleanField("Shuffle the questions", default=True)
+    shuffle_choices = BooleanField("Shuffle the choices within questions", default=True)
+    grading = SelectField("Grade from", choices=options(GRADING_LABELS.items()),
+                          validate_choice=False)
+    time_limit = StringField("Time limit in minutes (0: none)", default="0",
+                             validators=[Length(max=10)])
+    attempts = StringField("Attempts allowed (0: no limit)", default="0",
+                           validators=[Length(max=10)])
+    opens = StringField("Opens (YYYY-MM-DD HH:MM, UTC; optional)", validators=[Length(max=30)])
+    closes = StringField("Closes (YYYY-MM-DD HH:MM, UTC; optional)",
+                         validators=[Length(max=30)])
+    review = RadioField("Learners see the correct answers, feedback and sources",
+                        choices=options(REVIEW_OPTIONS.items()), default="immediately",
+                        validate_choice=False)
+
+    def to_entry(self) -> dict:
+        rule = self.rule.data or "all"
+        select: dict = {
+            "all": {"all": True},
+            "section": {"section": self.section.data or ""},
+            "tags": {"tags": [t.strip() for t in (self.tags.data or "").split(",") if t.strip()]},
+            "questions": {"questions": [q.strip() for q in (self.questions.data or "")
+                                        .splitlines() if q.strip()]},
+        }.get(rule, {rule: True})
+        if (self.count.data or "").strip():
+            select["count"] = _whole(self.count.data)
+        entry = {"id": (self.key.data or "").strip(), "title": (self.title.data or "").strip(),
+                 "description": (self.description.data or "").strip(), "select": select,
+                 "shuffle_questions": bool(self.shuffle_questions.data),
+                 "shuffle_choices": bool(self.shuffle_choices.data),
+                 "grading": self.grading.data or "highest",
+                 "time_limit": _whole(self.time_limit.data or "0"),
+                 "attempts": _whole(self.attempts.data or "0"),
+                 "review": self.review.data or "immediately"}
+        for key in ("opens", "closes"):
+            if (self[key].data or "").strip():
+                entry[key] = self[key].data.strip()
+        return entry
+
+    def fill(self, quiz: Quiz, slug: str) -> None:
+        self.key.data, self.title.data = quiz.key, quiz.title
+        self.description.data, self.document.data = quiz.description, slug
+        select = quiz.select
+        self.rule.data = next((r for r, _ in RULES if r in select), "all")
+        self.section.data = select.get("section", "")
+        self.tags.data = ", ".join(select.get("tags") or [])
+        self.questions.data = "\n".join(select.get("questions") or [])
+        self.count.data = str(select.get("count") or "")
+        self.shuffle_questions.data = quiz.shuffle_questions
+        self.shuffle_choices.data = quiz.shuffle_choices
+        self.grading.data = quiz.grading_method
+        settings = bank_settings(quiz)
+        self.time_limit.data = str(quiz.time_limit)
+        self.attempts.data = str(quiz.attempts_allowed)
+        self.review.data = quiz.review
+        self.opens.data, self.closes.data = settings.get("opens", ""), settings.get("closes", "")
+
+
+def _whole(text: str):
+    text = text.strip()
+    return int(text) if text.isdigit() else text
+
+
+@bp.route("/quizzes")
+def quiz_list():
+    quizzes = db.session.execute(
+        db.select(Quiz).options(selectinload(Quiz.document)).order_by(Quiz.document_id, Quiz.id)
+    ).scalars().all()
+    return render_template("authoring/quiz_list.html", quizzes=quizzes,
+                           grading=GRADING_LABELS, review=REVIEW_OPTIONS)
+
+
+@bp.route("/quizzes/new", methods=["GET", "POST"])
+def new_quiz():
+    return _editor(None)
+
+
+@bp.route("/quizzes/<key>/edit", methods=["GET", "POST"])
+def edit_quiz(key: str):
+    return _editor(db.first_or_404(db.select(Quiz).filter_by(key=key)))
+
+
+def _editor(quiz: Quiz | None):
+    documents = db.session.execute(db.select(Document).order_by(Document.title)).scalars().all()
+    form = QuizForm()
+    if quiz is not None and request.method == "GET":
+        form.fill(quiz, quiz.document.slug)
+    if quiz is not None:
+        form.key.data, form.document.data = quiz.key, quiz.document.slug
+    elif request.method == "GET" and request.args.get("document"):
+        form.document.data = request.args["document"]
+    form.document.choices = options((d.slug, d.title) for d in documents)
+    document = next((d for d in documents if d.slug == form.document.data), None) or \
+        (documents[0] if documents else None)
+    sections = sorted({p.section for p in db.session.execute(db.select(Paragraph).filter_by(
+        document_id=document.id, kind=HEADING)).scalars()}) if document else []
+    form.section.choices = options([("", "(choose a section)")] + [(s, s) for s in sections])
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit() and document is not None:
+            entry = form.to_entry()
+            errors = check_quiz(entry, document, sections)
+            if quiz is None and db.session.execute(
+                    db.select(Quiz.id).filter_by(key=entry["id"])).first():
+                errors.setdefault("key", []).append(f"quiz id '{entry['id']}' is taken")
+            if not errors:
+                return _save(entry, document, quiz)
+            for name, messages in errors.items():
+                target = form[name] if name in form else None
+                if target is None:
+                    form.form_errors = [*form.form_errors, *messages]
+                else:
+                    target.errors = [*target.errors, *messages]
+        status = 400
+    return render_template("authoring/quiz_form.html", form=form, quiz=quiz,
+                           document=document), status
+
+
+FIELD_OF = {"id": "key", "select": "rule", "grading": "grading", "attempts": "attempts",
+            "time_limit": "time_limit", "review": "review", "opens": "opens",
+            "closes": "closes", "title": "title"}
+
+
+def check_quiz(entry: dict, document: Document, sections: list[str]) -> dict[str, list[str]]:
+    """The bank checker's verdict on a quiz entry plus what needs the stored questions."""
+    lines = _Lines()
+    checker = _Checker("quiz editor", {})
+    spec = checker.quiz(lines.wrap(entry, ""), document.slug)
+    errors: dict[str, list[str]] = {}
+    for error in checker.errors:
+        where = lines.fields.get(error.line, "").split(".")[0]
+        message = error.message.split(": ", 1)[-1] if error.message.startswith("quiz '") \
+            else error.message
+        name = "count" if "'count'" in message else FIELD_OF.get(where, where or "title")
+        errors.setdefault(name, []).append(message)
+    if spec is None:
+        return errors
+    select = spec.select
+    rows = db.session.execute(db.select(Question).filter_by(
+        document_id=document.id, status=ACTIVE).options(selectinload(Question.current))
+    ).scalars().all()
+    if "section" in select and select["section"] not in sections:
+        errors.setdefault("section", []).append("choose a section of the document")
+    if "questions" in select:
+        known = {q.key for q in rows}
+        missing = [k for k in select["questions"] if k not in known]
+        if missing:
+            errors.setdefault("questions", []).append(
+                "not active questions of this document: " + ", ".join(missing))
+    if "tags" in select and not select["tags"]:
+        errors.setdefault("tags", []).append("give at least one tag")
+    if errors:
+        return errors
+    admitted = pool(select, [Candidate(q.key, q.current.tags, q.current.section)
+                             for q in rows if q.current])
+    if not admitted:
+        errors.setdefault("rule", []).append("this selection matches no active question")
+    elif select.get("count") and select["count"] > len(admitted):
+        errors.setdefault("count", []).append(
+            f"asks for {select['count']} questions but the selection has {len(admitted)}")
+    return errors
+
+
+def _save(entry: dict, document: Document, quiz: Quiz | None):
+    lines = _Lines()
+    spec = _Checker("quiz editor", {}).quiz(lines.wrap(entry, ""), document.slug)
+    values = {"document_id": document.id, "title": spec.title,
+              "description": spec.description, "select": spec.select,
+              "shuffle_questions": spec.shuffle_questions,
+              "shuffle_choices": spec.shuffle_choices, "grading_method": spec.grading,
+              **spec.settings}
+    if quiz is None:
+        quiz = Quiz(key=spec.id, **values)
+        db.session.add(quiz)
+        flash(f"Quiz '{spec.id}' created.", "success")
+    else:
+        for name, value in values.items():
+            setattr(quiz, name, value)
+        flash(f"Quiz '{spec.id}' saved.", "success")
+    db.session.commit()
+    return redirect(url_for(".quiz_list"))

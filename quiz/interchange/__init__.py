@@ -1,0 +1,1 @@
+"""Questions in and out of the application: bank YAML, GIFT, Moodle XML and Aiken."""

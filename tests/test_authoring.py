@@ -1,0 +1,242 @@
+"""Instructors write, preview, version and retire questions, and edit quizzes, in the browser."""
+import re
+
+import pytest
+
+from quiz.extensions import db
+from quiz.models import Attempt, Question, QuestionVersion, Quiz
+from tests.conftest import add_user, csrf_token, log_in
+from tests.test_learner_flow import answer, start
+
+P12_QUOTE = "joined the Partnership for Peace (PfP) programme in 2006"
+
+
+@pytest.fixture
+def instructor(typed_app):
+    add_user(typed_app, "ines", role="instructor")
+    client = typed_app.test_client()
+    log_in(client, "ines")
+    return client
+
+
+def form_data(page_html: str, **fields) -> dict:
+    data = {"csrf_token": csrf_token(page_html)}
+    data.update({f"edit-{k}" if not k.startswith(("action", "csrf")) else k: v
+                 for k, v in fields.items()})
+    return data
+
+
+SINGLE = {"key": "new-pfp", "prompt": "When did it join PfP?",
+          "choices-0-text": "2006", "choices-1-text": "2010", "choices-1-feedback": "MAP year.",
+          "answer": "2006", "explanation": "PfP in 2006.", "tags": "dates, pfp",
+          "marks": "2", "source-0-paragraph": "12", "source-0-quote": P12_QUOTE}
+
+
+def post_new(client, qtype, action="save", **fields):
+    url = f"/instructor/authoring/questions/new?document=nato-bih&type={qtype}"
+    page = client.get(url)
+    assert page.status_code == 200
+    return client.post(url, data=form_data(page.text, action=action, **fields))
+
+
+def test_creating_a_single_choice_question_saves_an_active_first_version(instructor, typed_app):
+    response = post_new(instructor, "single_choice", **SINGLE)
+    assert response.status_code == 302, response.text
+    assert response.location.endswith("/instructor/authoring/questions/new-pfp")
+    page = instructor.get(response.location).text
+    assert "Question &#39;new-pfp&#39; created." in page and "Version 1 (current)" in page
+    assert f"<mark>{P12_QUOTE}</mark>" in page
+    with typed_app.app_context():
+        q = db.session.execute(db.select(Question).filter_by(key="new-pfp")).scalar_one()
+        assert q.status == "active" and q.current.marks == 2
+        assert q.current.data["choices"][1] == {"text": "2010", "feedback": "MAP year."}
+        assert q.current.tags == ["dates", "pfp"] and q.current.origin == "browser: ines"
+        assert q.current.citations[0].paragraph_text.startswith("Bosnia and Herzegovina joined")
+
+
+@pytest.mark.parametrize("change, field, message", [
+    ({"source-0-quote": "joined NATO in 1999"}, "source-0-quote",
+     'quote not found in p12: &#34;joined NATO in 1999&#34;'),
+    ({"answer": ""}, "answer", "missing field &#39;answer&#39;"),
+    ({"answer": "1999"}, "answer", "the answer &#39;1999&#39; is not among the choices"),
+    ({"source-0-paragraph": "", "source-0-quote": ""}, "source-0-quote",
+     "missing field &#39;source&#39;"),
+    ({"key": "Bad Id"}, "key", "must be lower-case letters"),
+])
+def test_form_errors_come_back_beside_their_field_with_the_input(instructor, change, field,
+                                                                 message):
+    response = post_new(instructor, "single_choice", **{**SINGLE, **change})
+    assert response.status_code == 400
+    text = response.text
+    assert "The question was not saved" in text
+    error = re.search(rf'id="edit-{field}-error">([^<]*)<', text)
+    assert error and message in error.group(1), text[text.find("error-summary"):][:3000]
+    assert 'value="When did it join PfP?"' not in text  # a textarea keeps it as content
+    assert "When did it join PfP?</textarea>" in text
+
+
+def test_every_type_can_be_created_through_its_form(instructor, typed_app):
+    quote25 = "as part of the Danish and German contingents"
+    cases = {
+        "multiple_response": {"choices-0-text": "Danish", "choices-1-text": "German",
+                              "choices-2-text": "Belgian", "answers": "Danish\nGerman"},
+        "true_false": {"answer": "false", "feedback_true": "No."},
+        "short_answer": {"answers": "PSOTC\nthe PSOTC"},
+        "numeric": {"answer": "500000", "tolerance": "0", "unit": "EUR"},
+        "ordering": {"items-0-text": "IFOR", "items-0-paragraph": "10",
+                     "items-0-quote": "Implementation Force (IFOR)",
+                     "items-1-text": "SFOR", "items-2-text": "EUFOR"},
+        "matching": {"pairs-0-left": "PARP", "pairs-0-right": "Planning and Review",
+                     "pairs-1-left": "BI", "pairs-1-right": "Building Integrity",
+                     "distractors": "Science for Peace"},
+    }
+    for qtype, fields in cases.items():
+        response = post_new(instructor, qtype, key=f"n-{qtype.replace('_', '-')}",
+                            prompt=f"A {qtype} question?", explanation="Because.",
+                            **{"source-0-paragraph": "25", "source-0-quote": quote25}, **fields)
+        assert response.status_code == 302, (qtype, response.text[:2000])
+    with typed_app.app_context():
+        ordering = db.session.execute(db.select(Question).filter_by(
+            key="n-ordering")).scalar_one().current
+        assert ordering.data == {"items": ["IFOR", "SFOR", "EUFOR"]}
+        assert [(c.part, c.paragraph.number) for c in ordering.citations] == [
+            ("", 25), ("item 1", 10)]
+        numeric = db.session.execute(db.select(Question).filter_by(
+            key="n-numeric")).scalar_one().current
+        assert numeric.data == {"answer": 500000, "tolerance": 0, "unit": "EUR"}
+
+
+def test_preview_shows_the_question_as_a_learner_sees_it_and_its_review(instructor, typed_app):
+    response = post_new(instructor, "single_choice", action="preview", **SINGLE)
+    assert response.status_code == 200
+    text = response.text
+    assert "As a learner sees it" in text and 'type="radio" name="answer"' in text
+    assert "In the review" in text and f"<mark>{P12_QUOTE}</mark>" in text
+    with typed_app.app_context():  # a preview saves nothing
+        assert db.session.execute(db.select(Question).filter_by(key="new-pfp")).first() is None
+
+
+def test_editing_makes_a_new_version_and_old_attempts_keep_theirs(instructor, typed_app):
+    add_user(typed_app, "ann")
+    learner = typed_app.test_client()
+    log_in(learner, "ann")
+    attempt_url = start(learner)
+    answer(learner, attempt_url, 1, {"answer": "0"})
+    summary = learner.get(f"{attempt_url}/summary")
+    learner.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
+
+    page = instructor.get("/instructor/authoring/questions/t-single/edit")
+    assert 'value="2006"' in page.text and "In which year did the country join PfP?" in page.text
+    data = {k: v for k, v in re.findall(r'name="(edit-[^"]+)"[^>]*value="([^"]*)"', page.text)}
+    data.update({"edit-prompt": "In which year did Bosnia and Herzegovina join PfP?",
+                 "edit-explanation": "PfP in 2006.", "csrf_token": csrf_token(page.text),
+                 "edit-source-0-paragraph": "12", "edit-source-0-quote": P12_QUOTE,
+                 "action": "save"})
+    response = instructor.post("/instructor/authoring/questions/t-single/edit", data=data)
+    assert response.status_code == 302, response.text[:3000]
+    detail = instructor.get(response.location).text
+    assert "Saved as version 2." in detail and "Version 2 (current)" in detail
+    assert "<del>-prompt: In which year did the country join PfP?</del>" in detail
+    assert "<ins>+prompt: In which year did Bosnia and Herzegovina join PfP?</ins>" in detail
+    with typed_app.app_context():
+        question = db.session.execute(db.select(Question).filter_by(key="t-single")).scalar_one()
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        assert question.current.number == 2
+        assert attempt.responses[0].version.number == 1
+    review = learner.get(f"{attempt_url}/review").text
+    assert "In which year did the country join PfP?" in review
+    # Saving again unchanged makes no version.
+    response = instructor.post("/instructor/authoring/questions/t-single/edit", data=data)
+    assert "Nothing changed" in instructor.get(response.location).text
+
+
+def test_retired_questions_leave_new_attempts_and_can_come_back(instructor, typed_app):
+    page = instructor.get("/instructor/authoring/questions/t-single")
+    instructor.post("/instructor/authoring/questions/t-single/retire",
+                    data={"csrf_token": csrf_token(page.text)})
+    listing = instructor.get("/instructor/authoring/questions?status=retired").text
+    assert "t-single" in listing and "t-multi" not in listing
+    add_user(typed_app, "ann")
+    learner = typed_app.test_client()
+    log_in(learner, "ann")
+    start(learner)
+    with typed_app.app_context():
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        assert len(attempt.responses) == 6
+    instructor.post("/instructor/authoring/questions/t-single/restore",
+                    data={"csrf_token": csrf_token(page.text)})
+    with typed_app.app_context():
+        assert db.session.execute(db.select(Question.status).filter_by(
+            key="t-single")).scalar() == "active"
+
+
+def test_question_list_filters_sorts_and_pages(instructor):
+    text = instructor.get("/instructor/authoring/questions?document=nato-bih").text
+    assert "7 question(s)." in text
+    text = instructor.get("/instructor/authoring/questions?type=numeric").text
+    assert "1 question(s)." in text and "t-numeric" in text
+    text = instructor.get("/instructor/authoring/questions?paragraph=12").text
+    assert "t-single" in text and "t-tf" in text and "t-numeric" not in text
+    text = instructor.get("/instructor/authoring/questions?q=contingents").text
+    assert "t-multi" in text and "1 question(s)." in text
+    text = instructor.get("/instructor/authoring/questions?sort=id&dir=desc").text
+    assert text.index("t-tf") < text.index("t-single")
+
+
+def test_quote_check_answers_as_you_type(instructor):
+    url = "/instructor/authoring/documents/nato-bih/quote-check"
+    found = instructor.get(url, query_string={"paragraph": "12", "quote": "PfP"}).json
+    assert found["found"] and found["text"].startswith("Bosnia and Herzegovina joined")
+    missing = instructor.get(url, query_string={"paragraph": "12", "quote": "Mars"}).json
+    assert not missing["found"] and "Not found in p12" in missing["message"]
+
+
+def test_quiz_editor_creates_and_edits_quizzes_with_settings(instructor, typed_app):
+    page = instructor.get("/instructor/authoring/quizzes/new")
+    data = {"csrf_token": csrf_token(page.text), "key": "pfp-quiz", "title": "PfP",
+            "document": "nato-bih", "rule": "questions", "questions": "t-single\nt-tf",
+            "shuffle_questions": "y", "grading": "last", "time_limit": "15",
+            "attempts": "3", "review": "after_close", "closes": "2030-01-01 10:00"}
+    response = instructor.post("/instructor/authoring/quizzes/new", data=data)
+    assert response.status_code == 302, response.text[:3000]
+    with typed_app.app_context():
+        quiz = db.session.execute(db.select(Quiz).filter_by(key="pfp-quiz")).scalar_one()
+        assert quiz.select == {"questions": ["t-single", "t-tf"]}
+        assert (quiz.grading_method, quiz.time_limit, quiz.attempts_allowed, quiz.review) == (
+            "last", 15, 3, "after_close")
+        assert quiz.shuffle_questions and not quiz.shuffle_choices
+    bad = dict(data, key="other", questions="t-single\nnope", review="after_close", closes="")
+    response = instructor.post("/instructor/authoring/quizzes/new", data=bad)
+    assert response.status_code == 400
+    assert "needs a &#39;closes&#39; date" in response.text
+    bad = dict(data, key="other", rule="questions", questions="t-single\nnope")
+    response = instructor.post("/instructor/authoring/quizzes/new", data=bad)
+    assert "not active questions of this document: nope" in response.text
+    bad = dict(data, key="other", rule="all", count="50")
+    response = instructor.post("/instructor/authoring/quizzes/new", data=bad)
+    assert "asks for 50 questions but the selection has 7" in response.text
+    edit = instructor.get("/instructor/authoring/quizzes/pfp-quiz/edit")
+    assert 'value="15"' in edit.text and "t-single\nt-tf</textarea>" in edit.text
+    response = instructor.post("/instructor/authoring/quizzes/pfp-quiz/edit",
+                               data=dict(data, attempts="0", review="never", closes=""))
+    assert response.status_code == 302
+    with typed_app.app_context():
+        quiz = db.session.execute(db.select(Quiz).filter_by(key="pfp-quiz")).scalar_one()
+        assert (quiz.attempts_allowed, quiz.review, quiz.closes_at) == (0, "never", None)
+
+
+def test_version_preview_shows_an_old_version(instructor):
+    text = instructor.get("/instructor/authoring/questions/t-single/versions/1").text
+    assert "t-single, version 1" in text and "As a learner sees it" in text
+    assert instructor.get("/instructor/authoring/questions/t-single/versions/9").status_code \
+        == 404
+
+
+def test_versions_rows_are_immutable_once_written(instructor, typed_app):
+    with typed_app.app_context():
+        before = db.session.execute(db.select(QuestionVersion.id, QuestionVersion.prompt)
+                                    ).all()
+    post_new(instructor, "single_choice", **SINGLE)
+    with typed_app.app_context():
+        after = db.session.execute(db.select(QuestionVersion.id, QuestionVersion.prompt)).all()
+        assert set(before) <= set(after) and len(after) == len(before) + 1
