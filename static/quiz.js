@@ -152,12 +152,17 @@
     }
 
     items().forEach(function (li) {
-      var row = document.createElement("div");
-      row.className = "move-buttons";
-      row.appendChild(button(li, "Move up", "move-up", -1));
-      row.appendChild(button(li, "Move down", "move-down", 1));
-      li.appendChild(row);
+      // The select and its buttons share a row where there is room for them.
       var select = selectOf(li);
+      var row = document.createElement("div");
+      row.className = "order-row";
+      li.insertBefore(row, select);
+      row.appendChild(select);
+      var buttons = document.createElement("span");
+      buttons.className = "move-buttons";
+      buttons.appendChild(button(li, "Move up", "move-up", -1));
+      buttons.appendChild(button(li, "Move down", "move-down", 1));
+      row.appendChild(buttons);
       select.dataset.previous = select.value;
       select.addEventListener("change", function (event) {
         if (!event.isTrusted) return;  // our own change, after a move
