@@ -351,3 +351,32 @@ def test_reduced_motion_turns_off_smooth_scrolling(sessions, site):
     moving = page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
     page.close()
     assert (reduced, moving) == ("auto", "smooth")
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k.startswith("question: ")])
+def test_questions_group_their_choices_and_announce_number_progress_and_saves(
+        sessions, site, kind):
+    page, _ = open_page(sessions, site, kind)
+    facts = page.evaluate("""() => ({
+      ungrouped: [...document.querySelectorAll(
+          '.question input[type=radio], .question input[type=checkbox], .question select')]
+        .filter(el => !el.closest('fieldset') || !el.closest('fieldset').querySelector('legend'))
+        .map(el => el.outerHTML),
+      title: document.title,
+      progress: document.querySelector('.progress').innerText,
+      live: [...document.querySelectorAll('[role=status]')].map(el => el.id || el.className),
+    })""")
+    page.close()
+    assert not facts["ungrouped"], facts["ungrouped"]
+    n = KINDS.index(kind) - KINDS.index("question: single choice") + 1
+    assert facts["title"].startswith(f"Question {n} of 7 · ")  # read first on every page
+    assert re.fullmatch(rf"Question {n} of 7 · \d of 7 answered\s*", facts["progress"])
+    assert "save-status" in facts["live"]
+
+
+def test_the_review_says_each_verdict_in_words(sessions, site):
+    page, _ = open_page(sessions, site, "review")
+    verdicts = page.locator(".verdict strong").all_inner_texts()
+    page.close()
+    assert verdicts == ["Incorrect", "Partially correct", "Correct", "Correct", "Not answered",
+                        "Correct", "Correct"]

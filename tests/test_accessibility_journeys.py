@@ -186,18 +186,52 @@ def test_a_whole_quiz_by_keyboard_alone_from_registration_to_a_source_paragraph(
     context.close()
 
 
+def test_background_saves_announce_saved_stale_and_submitted(browser, site):
+    context = browser.new_context(viewport=pages.DESKTOP, base_url=site[0])
+    first = context.new_page()
+    register(first, "sam")
+    first.goto("/quizzes/all-types")
+    first.get_by_role("button", name="Start the quiz").click()
+    question = first.url + "?q=4"
+    first.goto(question)
+    second = context.new_page()
+    second.goto(question)
+
+    first.get_by_label("Your answer").fill("PSOTC")
+    first.get_by_label("Your answer").press("Tab")                    # the change saves it
+    expect(first.locator("#save-status")).to_have_text("Answer saved. 1 of 7 answered.")
+    expect(first.locator("#answered-text")).to_have_text("1 of 7 answered")
+    expect(first.get_by_role("button", name="Question 4, answered")).to_be_visible()
+
+    second.get_by_label("Your answer").fill("older")
+    second.get_by_label("Your answer").press("Tab")
+    expect(second.locator("#save-status")).to_contain_text("changed in another window")
+
+    first.goto(first.url.split("?")[0] + "/summary")
+    first.get_by_role("button", name="Submit all and finish").click()
+    expect(first.locator(".score")).to_contain_text("1 out of 7")
+    second.get_by_label("Your answer").fill("late")
+    second.get_by_label("Your answer").press("Tab")
+    expect(second.locator("#save-status")).to_contain_text("This attempt has been submitted")
+    context.close()
+
+
+def register(page, name: str) -> None:
+    page.goto("/register")
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password", exact=True).fill(pages.PASSWORD)
+    page.get_by_label("Repeat the password").fill(pages.PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("Your account is ready")).to_be_visible()
+
+
 # --- Without JavaScript ---------------------------------------------------------------------
 
 def test_without_javascript_a_learner_registers_takes_a_quiz_and_reads_the_review(browser, site):
     context = browser.new_context(viewport=pages.DESKTOP, base_url=site[0],
                                   java_script_enabled=False)
     page = context.new_page()
-    page.goto("/register")
-    page.get_by_label("Username").fill("noel")
-    page.get_by_label("Password", exact=True).fill(pages.PASSWORD)
-    page.get_by_label("Repeat the password").fill(pages.PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("Your account is ready")).to_be_visible()
+    register(page, "noel")
     page.get_by_role("link", name="Every type").click()
     page.get_by_role("button", name="Start the quiz").click()
     answer_everything(page)
