@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
+import secrets
+from functools import cache
+from pathlib import Path
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .models import User
+from .models import LoginSession, User
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
@@ -24,11 +27,24 @@ def username_problem(username: str) -> str | None:
     return None
 
 
-def password_problem(password: str) -> str | None:
+COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
+
+
+def password_problem(password: str, username: str = "") -> str | None:
     if len(password) < PASSWORD_MIN:
         return f"Use at least {PASSWORD_MIN} characters."
     if len(password) > PASSWORD_MAX:
         return f"Use at most {PASSWORD_MAX} characters."
+    if password.casefold() in common_passwords():
+        return "That password is among the most common ones; choose one that is harder to guess."
+    if username and password.casefold() == username.casefold():
+        return "Choose a password that is not your username."
     return None
 
 
@@ -39,7 +55,7 @@ def find_user(username: str) -> User | None:
 
 
 def create_user(username: str, password: str, role: str = "learner") -> User:
-    problem = username_problem(username) or password_problem(password)
+    problem = username_problem(username) or password_problem(password, username)
     if problem:
         raise AccountError(problem)
     if role not in ROLES:
@@ -54,3 +70,25 @@ def create_user(username: str, password: str, role: str = "learner") -> User:
     except IntegrityError:
         raise AccountError(f"The name '{username}' is taken.") from None
     return user
+
+
+def open_session(user: User) -> str:
+    """Record a new logged-in browser for ``user``; return its token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(token=token, user_id=user.id))
+    return token
+
+
+def close_session(token: str | None) -> None:
+    if token:
+        db.session.execute(db.delete(LoginSession).where(LoginSession.token == token))
+
+
+def user_for_session(user_id: str, token: str | None) -> User | None:
+    """The user of a live login session, in one query; None once it was closed."""
+    if not token or not user_id.isdigit():
+        return None
+    return db.session.execute(
+        db.select(User).join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token == token, User.id == int(user_id))
+    ).scalar_one_or_none()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -13,12 +13,17 @@ from .accounts import (
     PASSWORD_MAX,
     PASSWORD_MIN,
     AccountError,
+    close_session,
     create_user,
     find_user,
+    open_session,
+    password_problem,
+    user_for_session,
     username_problem,
 )
 from .extensions import db, login_manager
 from .models import User
+from .ratelimit import login_limits
 
 bp = Blueprint("auth", __name__)
 
@@ -29,10 +34,25 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except ValueError:
-        return None
+    return user_for_session(user_id, session.get(SESSION_KEY))
+
+
+SESSION_KEY = "login_session"
+
+
+def start_session(user: User) -> None:
+    """Log ``user`` in on a fresh session (no data carried over from before login)."""
+    session.clear()
+    session[SESSION_KEY] = open_session(user)
+    db.session.commit()
+    login_user(user)
+
+
+def end_session() -> None:
+    close_session(session.get(SESSION_KEY))
+    db.session.commit()
+    logout_user()
+    session.clear()
 
 
 class RegisterForm(FlaskForm):
@@ -50,6 +70,11 @@ class RegisterForm(FlaskForm):
             raise ValidationError(problem)
         if find_user(field.data):
             raise ValidationError("That name is taken; choose another.")
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", self.username.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):
@@ -79,13 +104,14 @@ def register():
             db.session.rollback()
             form.username.errors = [*form.username.errors, str(exc)]
         else:
-            login_user(user)
+            start_session(user)
             flash(f"Welcome, {user.username}. Your account is ready.", "success")
             return redirect(url_for("learner.home"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limits()
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("learner.home"))
@@ -93,7 +119,7 @@ def login():
     if form.validate_on_submit():
         user = find_user(form.username.data)
         if user is not None and user.check_password(form.password.data):
-            login_user(user)
+            start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors = ["That username and password do not match an account."]
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
@@ -102,7 +128,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    end_session()
     flash("You have logged out.", "info")
     return redirect(url_for("learner.home"))
 

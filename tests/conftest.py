@@ -1,10 +1,14 @@
 """Shared fixtures: an app on a fresh SQLite file with the shipped banks loaded."""
 from __future__ import annotations
 
+import os
 import re
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from quiz import create_app
 from quiz.accounts import create_user
@@ -14,15 +18,60 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "questions" / "nato-bih" / "source.txt"
 
 
+# Set TEST_DATABASE_URL (postgresql+psycopg://user:password@host/db) to run the suite on
+# PostgreSQL: every app then gets a database of its own, dropped when the run ends.
+SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = SERVER_URL.startswith("postgresql")
+_created: list[str] = []
+
+
+def fresh_database_url(tmp_path: Path) -> str:
+    if not ON_POSTGRES:
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    name = f"quiz_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    _created.append(name)
+    return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not _created:
+        return
+    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for name in _created:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="checks SQLite's own settings")
+_apps: list = []
+
+
+@pytest.fixture(autouse=True)
+def _close_databases():
+    """Close every app's connections after each test, so none outlives its database."""
+    yield
+    while _apps:
+        app = _apps.pop()
+        with app.app_context():
+            db.engine.dispose()
+
+
 def make_app(tmp_path: Path, questions_dir: Path | None = None, **config):
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-not-for-production",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": fresh_database_url(tmp_path),
         "QUESTIONS_DIR": str(questions_dir or ROOT / "questions"),
     }
     settings.update(config)
-    return create_app(settings)
+    app = create_app(settings)
+    _apps.append(app)
+    return app
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 import yaml
-from conftest import ROOT, make_app
+from tests.conftest import ROOT, make_app
 
 SEED_DIR = ROOT / "questions" / "nato-bih"
 LINES = (SEED_DIR / "source.txt").read_text(encoding="utf-8").splitlines()

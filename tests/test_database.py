@@ -5,9 +5,10 @@ import pytest
 from sqlalchemy import event
 
 from quiz.extensions import db
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, sqlite_only
 
 
+@sqlite_only
 def test_every_connection_is_configured(app):
     with app.app_context():
         # Several at once, so the pool has to open new ones.
@@ -24,6 +25,7 @@ def test_every_connection_is_configured(app):
                 connection.close()
 
 
+@sqlite_only
 def test_foreign_keys_are_enforced(app):
     with app.app_context(), pytest.raises(Exception) as caught:
         with db.engine.begin() as connection:
@@ -33,6 +35,7 @@ def test_foreign_keys_are_enforced(app):
     assert isinstance(caught.value.orig, sqlite3.IntegrityError)
 
 
+@sqlite_only
 def test_requests_that_may_write_begin_immediate(app, client):
     statements = []
     with app.app_context():

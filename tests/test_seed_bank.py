@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 import yaml
-from conftest import ROOT, SEED, add_user
+from tests.conftest import ROOT, SEED, add_user
 
 from quiz.attempts import start_attempt
 from quiz.extensions import db

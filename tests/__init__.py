@@ -1,0 +1,1 @@
+"""The test suite: each module specifies one feature."""

@@ -1,0 +1,143 @@
+"""Security: headers, cookies, passwords, sessions that end on the server, login throttling,
+and user input escaped wherever it is shown."""
+import re
+
+import pytest
+
+from quiz.extensions import db
+from quiz.models import LoginSession
+from tests.conftest import add_user, csrf_token, fixture_library, log_in, make_app
+from tests.test_learner_flow import answer, register, start
+
+PAYLOAD = "<script>alert(1)</script>"
+
+
+def test_every_page_sends_the_security_headers(client):
+    for path in ("/", "/login", "/documents/nato-bih", "/no/such/page"):
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_carry_no_inline_script_or_style(app, client):
+    add_user(app, "ann")
+    log_in(client, "ann")
+    for path in ("/", "/documents/nato-bih", "/quizzes/evolution", "/me/progress"):
+        html = client.get(path).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert not re.search(r"\son[a-z]+=", html), path
+        assert " style=" not in html, path
+
+
+def test_session_cookie_is_httponly_and_lax_and_secure_behind_https(tmp_path):
+    for secure in (False, True):
+        (tmp_path / str(secure)).mkdir()
+        app = make_app(tmp_path / str(secure), SESSION_COOKIE_SECURE=secure)
+        app.test_cli_runner().invoke(args=["init"])
+        add_user(app, "ann")
+        client = app.test_client()
+        response = log_in(client, "ann")
+        cookie = response.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        assert ("Secure" in cookie) is secure
+
+
+@pytest.mark.parametrize("password, message", [
+    ("short", "at least 8 characters"),
+    ("x" * 129, "at most 128 characters"),
+    ("password1", "among the most common"),
+    ("Iloveyou1", "among the most common"),
+    ("annabelle", "not your username"),
+])
+def test_weak_passwords_are_refused_with_a_reason(client, password, message):
+    response = register(client, "annabelle", password)
+    assert response.status_code == 400 and message in response.text
+
+
+def test_long_passphrases_are_welcome(client):
+    response = register(client, "ann", "correct horse battery staple " * 2)  # 58 characters
+    assert response.status_code == 302
+    assert register(client.application.test_client(), "bob", "p" * 64 + "!").status_code == 302
+
+
+def test_login_starts_a_new_session_and_logout_ends_it_on_the_server(app):
+    add_user(app, "ann")
+    client = app.test_client()
+    log_in(client, "ann")
+    first = client.get_cookie("session").value
+    assert client.get("/me/attempts").status_code == 200
+
+    # A copy of the cookie works while the session lives...
+    thief = app.test_client()
+    thief.set_cookie("session", first)
+    assert thief.get("/me/attempts").status_code == 200
+    # ...and stops working once its owner logs out.
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").text)})
+    assert thief.get("/me/attempts").status_code == 302
+    with app.app_context():
+        assert db.session.execute(db.select(LoginSession)).first() is None
+
+    log_in(client, "ann")
+    assert client.get_cookie("session").value != first
+
+
+def test_failed_logins_are_throttled_per_account(app):
+    add_user(app, "ann")
+    client = app.test_client()
+    for _ in range(10):
+        assert log_in(client, "ann", "wrong password").status_code == 400
+    refused = log_in(client, "ann", "correct horse")
+    assert refused.status_code == 429
+    assert "Too many failed logins for this account" in refused.text
+    # Another account from the same address is still allowed.
+    add_user(app, "bob")
+    assert log_in(client, "bob").status_code == 302
+
+
+def test_failed_logins_are_throttled_per_address_across_workers(tmp_path):
+    questions = fixture_library(tmp_path, "all_types.yaml")
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    # Two app instances over one database stand for two workers (or two servers).
+    apps = [make_app(tmp_path, questions_dir=questions, SQLALCHEMY_DATABASE_URI=url,
+                     LOGIN_LIMIT_PER_ADDRESS="4 per 15 minutes") for _ in range(2)]
+    apps[0].test_cli_runner().invoke(args=["init"])
+    clients = [a.test_client() for a in apps]
+    for n in range(4):
+        assert log_in(clients[n % 2], f"nobody{n}", "wrong password").status_code == 400
+    refused = log_in(clients[1], "someone", "wrong password")
+    assert refused.status_code == 429 and "from your network" in refused.text
+
+
+def test_usernames_answers_and_bank_texts_are_escaped_everywhere(tmp_path):
+    questions = fixture_library(tmp_path, "all_types.yaml")
+    bank = questions / "nato-bih" / "all_types.yaml"
+    bank.write_text(bank.read_text().replace(
+        "prompt: Which training centre is NATO-accredited (acronym)?",
+        f"prompt: \"Which centre {PAYLOAD}?\"").replace(
+        'choices: ["2006",', f'choices: ["2006", "{PAYLOAD}",'))
+    app = make_app(tmp_path, questions_dir=questions)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    add_user(app, "teacher", role="instructor")
+    learner = app.test_client()
+    refused = register(learner, PAYLOAD, "correct horse battery")
+    assert refused.status_code == 400 and PAYLOAD not in refused.text
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in refused.text
+    register(learner, "mallory", "correct horse battery")
+    attempt_url = start(learner)
+    page = learner.get(f"{attempt_url}?q=1").text
+    assert PAYLOAD not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    answer(learner, attempt_url, 4, {"answer": PAYLOAD})
+    assert PAYLOAD not in learner.get(f"{attempt_url}?q=4").text
+    summary = learner.get(f"{attempt_url}/summary")
+    learner.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
+    review = learner.get(f"{attempt_url}/review").text
+    assert PAYLOAD not in review and review.count("&lt;script&gt;") >= 2
+    teacher = app.test_client()
+    log_in(teacher, "teacher")
+    for path in ("/instructor/attempts", "/instructor/gradebook", f"{attempt_url}/review",
+                 "/instructor/quizzes/all-types/items"):
+        html = teacher.get(path).text
+        assert PAYLOAD not in html, path
