@@ -177,3 +177,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(stats_group)
     from .demo import demo
     app.cli.add_command(demo)
+    from .interchange import cli as interchange_cli
+    interchange_cli.init_app(app, bank)

@@ -1,14 +1,140 @@
-"""Documents in the browser: add by upload, read, and bring in a new edition."""
+"""Documents in the browser: add one by upload, bring in a new edition, review what it broke."""
 from __future__ import annotations
 
-from flask import render_template
+from pathlib import PurePath
 
+from flask import flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy.orm import selectinload
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import Length
+
+from ..editions import DocumentError, add_document, new_edition
 from ..extensions import db
-from ..models import Document
+from ..models import NEEDS_REVIEW, STATUS_LABELS, Document, Paragraph, Question
 from . import bp
+from .forms import options
+
+TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
+FORMAT_CHOICES = [("auto", "From the file name (.md is Markdown)"), ("text", "Plain text"),
+                  ("markdown", "Markdown")]
+
+
+class UploadError(ValueError):
+    pass
+
+
+def read_upload(storage) -> tuple[str, str]:
+    """The text of an uploaded file and the format its name suggests; UploadError if unfit."""
+    if storage is None or not getattr(storage, "filename", ""):
+        raise UploadError("choose a file")
+    suffix = PurePath(storage.filename).suffix.lower()
+    if suffix not in TEXT_SUFFIXES:
+        raise UploadError(f"'{storage.filename}' is not a .txt or .md file")
+    data = storage.read()
+    if b"\x00" in data:
+        raise UploadError(f"'{storage.filename}' is not text (it holds binary data)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise UploadError(f"'{storage.filename}' is not UTF-8 text: line {line} has a byte "
+                          f"that UTF-8 does not allow") from None
+    return text, TEXT_SUFFIXES[suffix]
+
+
+class DocumentForm(FlaskForm):
+    file = FileField("The document: a UTF-8 text (.txt) or Markdown (.md) file")
+    format = SelectField("Format", choices=options(FORMAT_CHOICES), default="auto",
+                         validate_choice=False)
+    title = StringField("Title (empty: its first heading)", validators=[Length(max=300)])
+    slug = StringField("Short name for its address (empty: from the title)",
+                       validators=[Length(max=80)])
+    language = StringField("Language", default="en", validators=[Length(max=20)])
+    origin = TextAreaField("Where it comes from", validators=[Length(max=2000)])
+    attribution = TextAreaField("Attribution and rights", validators=[Length(max=2000)])
+
+
+class EditionForm(FlaskForm):
+    file = FileField("The new text: a UTF-8 text (.txt) or Markdown (.md) file")
+    format = SelectField("Format", choices=options(FORMAT_CHOICES), default="auto",
+                         validate_choice=False)
 
 
 @bp.route("/documents")
 def document_list():
     documents = db.session.execute(db.select(Document).order_by(Document.title)).scalars().all()
-    return render_template("authoring/document_list.html", documents=documents)
+    counts = dict(db.session.execute(
+        db.select(Question.document_id, db.func.count()).group_by(Question.document_id)).all())
+    flagged = dict(db.session.execute(
+        db.select(Question.document_id, db.func.count()).filter_by(status=NEEDS_REVIEW)
+        .group_by(Question.document_id)).all())
+    return render_template("authoring/document_list.html", documents=documents, counts=counts,
+                           flagged=flagged)
+
+
+@bp.route("/documents/new", methods=["GET", "POST"])
+def new_document():
+    form = DocumentForm()
+    if form.validate_on_submit():
+        try:
+            text, guessed = read_upload(form.file.data)
+            fmt = guessed if form.format.data == "auto" else form.format.data
+            document = add_document(text, title=form.title.data or "", slug=form.slug.data or "",
+                                    fmt=fmt, language=form.language.data or "en",
+                                    origin=form.origin.data or "",
+                                    attribution=form.attribution.data or "")
+        except UploadError as exc:
+            form.file.errors = [*form.file.errors, str(exc)]
+        except DocumentError as exc:
+            target = form.slug if "short name" in str(exc) or "named" in str(exc) else (
+                form.title if "title" in str(exc) else form.file)
+            target.errors = [*target.errors, str(exc)]
+        else:
+            db.session.commit()
+            count = len(document.paragraphs)
+            flash(f"Added '{document.title}': {count} paragraphs, p1 to p{count}.", "success")
+            return redirect(url_for("documents.view", slug=document.slug))
+    return render_template("authoring/document_new.html", form=form), \
+        400 if form.is_submitted() else 200
+
+
+@bp.route("/documents/<slug>/edition", methods=["GET", "POST"])
+def new_document_edition(slug: str):
+    document = db.first_or_404(db.select(Document).filter_by(slug=slug))
+    form = EditionForm()
+    if form.validate_on_submit():
+        try:
+            text, guessed = read_upload(form.file.data)
+            fmt = guessed if form.format.data == "auto" else form.format.data
+            report = new_edition(document, text, fmt)
+        except (UploadError, DocumentError) as exc:
+            form.file.errors = [*form.file.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(report.summary(), "success")
+            return render_template("authoring/edition_report.html", document=document,
+                                   report=report)
+    return render_template("authoring/document_edition.html", form=form, document=document), \
+        400 if form.is_submitted() else 200
+
+
+@bp.route("/documents/<slug>/needs-review")
+def document_review(slug: str):
+    """Questions flagged by a new edition, beside their paragraph's old and new text."""
+    document = db.first_or_404(db.select(Document).filter_by(slug=slug))
+    questions = db.session.execute(
+        db.select(Question).filter_by(document_id=document.id, status=NEEDS_REVIEW)
+        .options(selectinload(Question.current)).order_by(Question.position)).scalars().all()
+    paragraphs = {p.number: p for p in db.session.execute(
+        db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
+    groups: dict[int, dict] = {}
+    for question in questions:
+        for flag in (question.detail or {}).get("flags", []):
+            group = groups.setdefault(flag["old"], {
+                "old": flag["old"], "old_text": flag["old_text"],
+                "new": paragraphs.get(flag["new"]) if flag["new"] else None, "items": []})
+            group["items"].append((question, flag))
+    return render_template("authoring/document_review.html", document=document,
+                           groups=[groups[k] for k in sorted(groups)], statuses=STATUS_LABELS)

@@ -1,0 +1,253 @@
+"""Documents added from text, and new editions of a document with its questions re-anchored.
+
+A paragraph row follows its paragraph from one edition to the next: paragraphs
+are aligned by content (unchanged ones match exactly; edited ones match by
+position between unchanged neighbours), so an edited paragraph keeps its row
+and its citations even when its number changes. Each citation of a question's
+current version is then checked against the new text:
+
+- its quote is still in its paragraph: nothing to do;
+- its quote is found in another paragraph: the question gets a new version
+  citing that paragraph, and the move is reported;
+- its quote is nowhere: the question is flagged "needs review" and left out of
+  new attempts until an instructor fixes or retires it.
+
+Past attempts are untouched: citations keep the paragraph text they were
+checked against (``Citation.paragraph_text``), and versions are never edited.
+Flushes; the caller commits.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from .bankparse import ID_PATTERN, CitationSpec, QuestionSpec
+from .docparse import HEADING, Block, parse_document
+from .extensions import db
+from .loader import write_version
+from .models import DRAFT, NEEDS_REVIEW, RETIRED, Citation, Document, Paragraph, Question
+from .textmatch import content_hash, find_quote, slugify
+
+FORMATS = ("text", "markdown")
+
+
+class DocumentError(ValueError):
+    """A document that cannot be added or updated; the message says why."""
+
+
+@dataclass
+class Moved:
+    key: str
+    part: str
+    quote: str
+    old: int
+    new: int
+
+
+@dataclass
+class Flagged:
+    key: str
+    part: str
+    quote: str
+    old: int
+    new: int | None  # the paragraph now in its place, if any
+
+
+@dataclass
+class EditionReport:
+    edition: int
+    added: int = 0  # new paragraphs
+    removed: int = 0
+    changed: int = 0  # paragraphs whose text changed
+    unchanged_questions: int = 0
+    moved: list[Moved] = field(default_factory=list)
+    flagged: list[Flagged] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"Edition {self.edition}: {self.changed} paragraph(s) changed, {self.added} "
+                f"added, {self.removed} removed; {self.unchanged_questions} question(s) "
+                f"unaffected, {len({m.key for m in self.moved})} re-anchored, "
+                f"{len({f.key for f in self.flagged})} flagged for review.")
+
+
+def parse_text(text: str, fmt: str) -> list[Block]:
+    if fmt not in FORMATS:
+        raise DocumentError(f"format must be 'text' or 'markdown', not '{fmt}'")
+    blocks = parse_document(text, fmt)
+    if not any(b.kind != HEADING for b in blocks):
+        raise DocumentError("the document has no paragraphs")
+    return blocks
+
+
+def add_document(text: str, *, title: str = "", slug: str = "", fmt: str = "text",
+                 language: str = "en", origin: str = "", attribution: str = "") -> Document:
+    """A new document from its text, split into numbered paragraphs."""
+    blocks = parse_text(text, fmt)
+    title = title.strip() or next((b.text for b in blocks if b.kind == HEADING), "")
+    if not title:
+        raise DocumentError("give the document a title (it has no heading to take one from)")
+    slug = slug.strip() or slugify(title)[:80].strip("-")
+    if not ID_PATTERN.match(slug):
+        raise DocumentError(f"the short name '{slug}' must be lower-case letters, digits, "
+                            "'.', '_' or '-' (at most 80)")
+    if db.session.execute(db.select(Document.id).filter_by(slug=slug)).first():
+        raise DocumentError(f"a document named '{slug}' exists already")
+    document = Document(slug=slug, title=title[:300], language=language or "en",
+                        origin=origin, attribution=attribution, format=fmt,
+                        source_hash=content_hash(text), source_text=text, edition=1)
+    db.session.add(document)
+    db.session.flush()
+    for block in blocks:
+        db.session.add(_row(document, block))
+    db.session.flush()
+    return document
+
+
+def _row(document: Document, block: Block) -> Paragraph:
+    return Paragraph(document_id=document.id, number=block.number, kind=block.kind,
+                     level=block.level, section=block.section, text=block.text,
+                     hash=block.hash)
+
+
+def align(old: list[Paragraph], new: list[Block]) -> dict[int, int]:
+    """Old paragraph id -> the number of the new block that continues it.
+
+    Unchanged paragraphs match exactly. Between them, an edited paragraph matches the
+    new one in its place when as many were replaced as written, else the most similar
+    new one of the same kind (at least 40% alike), in order.
+    """
+    matcher = difflib.SequenceMatcher(None, [p.hash for p in old], [b.hash for b in new],
+                                      autojunk=False)
+    found = {}
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            found.update({old[i1 + k].id: new[j1 + k].number for k in range(i2 - i1)})
+        elif tag == "replace":
+            found.update(_pair_edited(old[i1:i2], new[j1:j2]))
+    return found
+
+
+def _pair_edited(old: list[Paragraph], new: list[Block]) -> dict[int, int]:
+    if len(old) == len(new):
+        return {p.id: b.number for p, b in zip(old, new, strict=True) if p.kind == b.kind}
+    found, start = {}, 0
+    for paragraph in old:
+        scored = [(difflib.SequenceMatcher(None, paragraph.text, b.text).ratio(), i)
+                  for i, b in enumerate(new[start:], start) if b.kind == paragraph.kind]
+        best = max(scored, default=None)
+        if best and best[0] >= 0.4:
+            found[paragraph.id] = new[best[1]].number
+            start = best[1] + 1
+    return found
+
+
+def new_edition(document: Document, text: str, fmt: str | None = None) -> EditionReport:
+    """Replace the document's text and re-anchor every question citing it."""
+    fmt = fmt or document.format
+    blocks = parse_text(text, fmt)
+    rows = db.session.execute(db.select(Paragraph).filter_by(document_id=document.id)
+                              .order_by(Paragraph.number)).scalars().all()
+    old_text = {p.id: (p.number, p.text) for p in rows}
+    live = [p for p in rows if p.hash]  # rows kept past the end for old citations have no hash
+    aligned = align(live, blocks)
+    report = EditionReport(edition=document.edition + 1)
+    by_number = {b.number: b for b in blocks}
+    report.changed = sum(1 for p in live if p.id in aligned
+                         and by_number[aligned[p.id]].hash != p.hash)
+    report.added = len(blocks) - len(aligned)
+    report.removed = len(live) - len(aligned)
+    _renumber(document, rows, blocks, aligned)
+    document.source_text, document.source_hash = text, content_hash(text)
+    document.format, document.edition = fmt, report.edition
+    _reanchor(document, blocks, aligned, old_text, report)
+    db.session.flush()
+    return report
+
+
+def _renumber(document, rows, blocks, aligned) -> None:
+    for row in rows:  # out of the way of the unique (document, number) first
+        row.number = -row.id
+    db.session.flush()
+    taken = {}
+    for row in rows:
+        if row.id in aligned:
+            block = next(b for b in blocks if b.number == aligned[row.id])
+            row.number, row.kind, row.level = block.number, block.kind, block.level
+            row.section, row.text, row.hash = block.section, block.text, block.hash
+            taken[block.number] = row
+    for block in blocks:
+        if block.number not in taken:
+            db.session.add(_row(document, block))
+    extra = len(blocks)
+    for row in rows:
+        if row.id in aligned:
+            continue
+        if db.session.execute(db.select(Citation.id).filter_by(paragraph_id=row.id)
+                              .limit(1)).first() is None:
+            db.session.delete(row)
+        else:
+            # Gone from the text but cited by past versions: kept after the end, without a
+            # hash so the next edition does not align anything with it.
+            extra += 1
+            row.number, row.hash = extra, ""
+    db.session.flush()
+
+
+def _reanchor(document, blocks, aligned, old_text, report) -> None:
+    citable = [b for b in blocks if b.kind != HEADING]
+    questions = db.session.execute(db.select(Question).filter_by(
+        document_id=document.id)).scalars().all()
+    for question in questions:
+        version = question.current
+        if version is None or not version.citations or question.status == DRAFT:
+            continue
+        moves, flags, specs = [], [], []
+        for citation in version.citations:
+            old_number = old_text[citation.paragraph_id][0]
+            here = aligned.get(citation.paragraph_id)
+            if here is not None and find_quote(blocks[here - 1].text, citation.quote):
+                specs.append(CitationSpec(here, citation.quote, citation.part))
+                continue
+            target = _nearest([b for b in citable if find_quote(b.text, citation.quote)],
+                              here or old_number)
+            if target is None:
+                flags.append(Flagged(question.key, citation.part, citation.quote, old_number,
+                                     here))
+            else:
+                moves.append(Moved(question.key, citation.part, citation.quote, old_number,
+                                   target.number))
+                specs.append(CitationSpec(target.number, citation.quote, citation.part))
+        if flags:
+            _flag(question, flags, old_text, version, report.edition)
+            report.flagged += flags
+        elif moves:
+            write_version(question, _spec(question, version, specs, document.slug),
+                          f"edition {report.edition}: re-anchored")
+            report.moved += moves
+        else:
+            report.unchanged_questions += 1
+
+
+def _nearest(candidates: list[Block], number: int) -> Block | None:
+    return min(candidates, key=lambda b: abs(b.number - number), default=None)
+
+
+def _spec(question, version, citations, slug) -> QuestionSpec:
+    return QuestionSpec(id=question.key, type=version.type, prompt=version.prompt,
+                        explanation=version.explanation, tags=list(version.tags),
+                        marks=version.marks, data=version.data, citations=citations,
+                        document=slug, path="", line=0)
+
+
+def _flag(question, flags, old_text, version, edition) -> None:
+    if question.status != RETIRED:
+        question.status = NEEDS_REVIEW
+    where = ", ".join(f"p{f.old}" + (f" ({f.part})" if f.part else "") for f in flags)
+    question.note = (f"Edition {edition} of the document: the evidence quote is no longer "
+                     f"found ({where}). Choose a paragraph and quote, or retire the question.")
+    texts = {c.paragraph_id: c.checked_text for c in version.citations}
+    by_old = {number: pid for pid, (number, _text) in old_text.items()}
+    question.detail = {"edition": edition, "flags": [
+        {"part": f.part, "quote": f.quote, "old": f.old, "new": f.new,
+         "old_text": texts.get(by_old.get(f.old), old_text.get(by_old.get(f.old), ("", ""))[1])}
+        for f in flags]}

@@ -1,0 +1,75 @@
+"""Commands: documents add/update, bank export and bank import."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from ..editions import FORMATS, DocumentError, add_document, new_edition
+from ..extensions import db
+
+documents = AppGroup("documents", help="Add documents and bring in new editions.")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise click.ClickException(f"{path}:{line}: not UTF-8 text") from None
+
+
+def _format(path: Path, fmt: str | None) -> str:
+    return fmt or ("markdown" if path.suffix.lower() in (".md", ".markdown") else "text")
+
+
+@documents.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", default="", help="Short name for its address (default: from the title).")
+@click.option("--title", default="", help="Title (default: its first heading).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the suffix.")
+@click.option("--language", default="en")
+@click.option("--origin", default="", help="Where the text comes from.")
+@click.option("--attribution", default="", help="Rights and attribution.")
+def add_command(file: Path, slug, title, fmt, language, origin, attribution) -> None:
+    """Add a document from a UTF-8 text or Markdown FILE."""
+    from ..database import upgrade_schema
+    upgrade_schema()
+    try:
+        document = add_document(_read(file), title=title, slug=slug, fmt=_format(file, fmt),
+                                language=language, origin=origin, attribution=attribution)
+        db.session.commit()
+    except DocumentError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{file}: {exc}") from None
+    click.echo(f"Added document '{document.slug}' ({document.title}): "
+               f"{len(document.paragraphs)} paragraphs.")
+
+
+@documents.command("update")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the suffix.")
+def update_command(slug: str, file: Path, fmt: str | None) -> None:
+    """Bring in a new edition of document SLUG from FILE and re-anchor its questions."""
+    from ..models import Document
+    document = db.session.execute(db.select(Document).filter_by(slug=slug)).scalar_one_or_none()
+    if document is None:
+        raise click.ClickException(f"no document '{slug}'")
+    try:
+        report = new_edition(document, _read(file), _format(file, fmt))
+        db.session.commit()
+    except DocumentError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{file}: {exc}") from None
+    click.echo(report.summary())
+    for m in report.moved:
+        click.echo(f"  moved {m.key}{' ' + m.part if m.part else ''}: p{m.old} -> p{m.new}")
+    for f in report.flagged:
+        click.echo(f"  needs review {f.key}{' ' + f.part if f.part else ''}: quote from "
+                   f"p{f.old} not found: \"{f.quote}\"")
+
+
+def init_app(app, bank: AppGroup) -> None:
+    app.cli.add_command(documents)

@@ -1,0 +1,202 @@
+"""Documents added by upload or command, and new editions that re-anchor their questions."""
+import io
+
+import pytest
+
+from quiz.attempts import start_attempt
+from quiz.authoring.entries import check_entry, document_spec
+from quiz.editions import new_edition
+from quiz.extensions import db
+from quiz.loader import write_version
+from quiz.models import Document, Question, Quiz, User
+from tests.conftest import add_user, csrf_token, log_in
+
+FIRST = """# Sample
+
+The sky was blue in 2020.
+
+Cats sleep all day long.
+
+Dogs bark at night.
+"""
+# p2 edited but keeps its quote; p3 loses its quote to p4; p4 loses its quote entirely.
+SECOND = """# Sample
+
+The sky was blue in 2020, they say.
+
+Cats are lazy animals.
+
+Dogs are quiet; cats sleep all day long.
+"""
+
+
+@pytest.fixture
+def instructor(app):
+    add_user(app, "ines", role="instructor")
+    client = app.test_client()
+    log_in(client, "ines")
+    return client
+
+
+def upload(client, url, name, content: bytes, **fields):
+    page = client.get(url)
+    data = {"csrf_token": csrf_token(page.text), "file": (io.BytesIO(content), name),
+            "format": "auto", **fields}
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def add_sample(client):
+    response = upload(client, "/instructor/authoring/documents/new", "sample.md",
+                      FIRST.encode(), slug="sample")
+    assert response.status_code == 302, response.text
+    return response
+
+
+def question(app, key, paragraph, quote):
+    with app.app_context():
+        document = db.session.execute(db.select(Document).filter_by(slug="sample")).scalar_one()
+        entry = {"id": key, "type": "true_false", "prompt": f"{key}?", "answer": True,
+                 "explanation": "So it says.", "source": {"paragraph": paragraph, "quote": quote}}
+        checked = check_entry(entry, document_spec(document))
+        assert checked.spec, checked.errors
+        q = Question(key=key, document_id=document.id, position=paragraph)
+        db.session.add(q)
+        db.session.flush()
+        write_version(q, checked.spec, "test")
+        db.session.commit()
+
+
+def test_a_markdown_upload_becomes_a_document_of_numbered_paragraphs(instructor):
+    response = add_sample(instructor)
+    assert response.location.endswith("/documents/sample")
+    page = instructor.get(response.location).text
+    assert "Added &#39;Sample&#39;: 4 paragraphs, p1 to p4." in page
+    assert 'id="p3"' in page and "Cats sleep all day long." in page
+    listing = instructor.get("/instructor/authoring/documents").text
+    assert "sample" in listing
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("notes.pdf", b"%PDF-1.4", "is not a .txt or .md file"),
+    ("latin.txt", "Title\nCaf\u00e9 au lait.\n".encode("latin-1"), "is not UTF-8 text: line 2"),
+    ("blank.txt", b"\n\n", "the document has no paragraphs"),
+    ("binary.txt", b"ab\x00cd", "not text"),
+])
+def test_bad_uploads_say_what_and_where(instructor, name, content, message):
+    response = upload(instructor, "/instructor/authoring/documents/new", name, content)
+    assert response.status_code == 400
+    assert message in response.text.replace("&#39;", "'")
+
+
+def test_an_upload_over_the_size_limit_gets_a_clear_error(instructor, app):
+    app.config["MAX_CONTENT_LENGTH"] = 4096  # small, so the test client keeps it in memory
+    big = b"x" * 5000
+    response = upload(instructor, "/instructor/authoring/documents/new", "big.txt", big)
+    assert response.status_code == 413
+    assert "The file is too large" in response.text and "Nothing was saved" in response.text
+    assert "limited to 0.0 MiB" not in response.text
+
+
+def test_documents_add_command(runner, app, tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text(FIRST, encoding="utf-8")
+    result = runner.invoke(args=["documents", "add", str(path), "--slug", "notes"])
+    assert result.exit_code == 0, result.output
+    assert "Added document 'notes' (Sample): 4 paragraphs." in result.output
+    result = runner.invoke(args=["documents", "add", str(path), "--slug", "notes"])
+    assert result.exit_code == 1 and "a document named 'notes' exists already" in result.output
+
+
+def test_a_new_edition_reanchors_in_all_three_cases(instructor, app):
+    add_sample(instructor)
+    question(app, "q-same", 2, "sky was blue")
+    question(app, "q-move", 3, "sleep all day")
+    question(app, "q-gone", 4, "bark at night")
+    # A learner answers all three before the new edition.
+    add_user(app, "ann")
+    with app.app_context():
+        document = db.session.execute(db.select(Document).filter_by(slug="sample")).scalar_one()
+        db.session.add(Quiz(key="sample-quiz", document_id=document.id, title="Sample",
+                            select={"all": True}, shuffle_questions=False))
+        db.session.commit()
+    learner = app.test_client()
+    log_in(learner, "ann")
+    page = learner.get("/quizzes/sample-quiz")
+    attempt_url = learner.post("/quizzes/sample-quiz/start",
+                               data={"csrf_token": csrf_token(page.text)}).location
+    summary = learner.get(f"{attempt_url}/summary")
+    learner.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
+    before = learner.get(f"{attempt_url}/review").text
+    assert "<mark>bark at night</mark>" in before
+
+    response = upload(instructor, "/instructor/authoring/documents/sample/edition", "v2.md",
+                      SECOND.encode())
+    assert response.status_code == 200, response.text
+    text = response.text
+    assert "Edition 2: 3 paragraph(s) changed, 0 added, 0 removed; 1 question(s) unaffected, " \
+           "1 re-anchored, 1 flagged for review." in text
+    assert "q-move</a>: p3 → p4" in text
+    assert "q-gone</a>: “bark at night” was in p4" in text
+    with app.app_context():
+        same, move, gone = (db.session.execute(db.select(Question).filter_by(key=k))
+                            .scalar_one() for k in ("q-same", "q-move", "q-gone"))
+        assert same.current.number == 1 and same.status == "active"
+        assert move.current.number == 2 and move.status == "active"
+        assert move.current.citations[0].paragraph.number == 4
+        assert move.current.origin == "edition 2: re-anchored"
+        assert gone.current.number == 1 and gone.status == "needs_review"
+        assert "no longer found (p4)" in gone.note
+        # Left out of new attempts.
+        user = db.session.execute(db.select(User).filter_by(username="ann")).scalar_one()
+        quiz = db.session.execute(db.select(Quiz).filter_by(key="sample-quiz")).scalar_one()
+        attempt = start_attempt(user, quiz)
+        assert sorted(r.version.question.key for r in attempt.responses) == ["q-move", "q-same"]
+        db.session.rollback()
+
+    # Old and new text side by side for the flagged question.
+    review = instructor.get("/instructor/authoring/documents/sample/needs-review").text
+    assert "Paragraph 4 of the earlier edition" in review
+    assert "Dogs bark at night." in review and "Dogs are quiet; cats sleep all day long." in review
+    # The past attempt still shows the text it was asked about.
+    after = learner.get(f"{attempt_url}/review").text
+    assert "Dogs <mark>bark at night</mark>." in after
+    assert "Cats <mark>sleep all day</mark> long." in after
+
+    # Fixing the flagged question makes it active again.
+    page = instructor.get("/instructor/authoring/questions/q-gone/edit")
+    assert "no longer found" in page.text
+    data = {"csrf_token": csrf_token(page.text), "action": "save", "edit-key": "q-gone",
+            "edit-prompt": "q-gone?", "edit-answer": "true", "edit-explanation": "So it says.",
+            "edit-marks": "1", "edit-source-0-paragraph": "4",
+            "edit-source-0-quote": "Dogs are quiet"}
+    response = instructor.post("/instructor/authoring/questions/q-gone/edit", data=data)
+    assert response.status_code == 302, response.text[:2000]
+    with app.app_context():
+        gone = db.session.execute(db.select(Question).filter_by(key="q-gone")).scalar_one()
+        assert gone.status == "active" and gone.current.number == 2 and gone.note == ""
+
+
+def test_inserted_paragraphs_renumber_without_touching_questions(instructor, app):
+    add_sample(instructor)
+    question(app, "q-cats", 3, "sleep all day")
+    with app.app_context():
+        document = db.session.execute(db.select(Document).filter_by(slug="sample")).scalar_one()
+        inserted = FIRST.replace("# Sample\n", "# Sample\n\nAn opening line is new.\n")
+        report = new_edition(document, inserted)
+        db.session.commit()
+        assert (report.added, report.changed, report.unchanged_questions) == (1, 0, 1)
+        cats = db.session.execute(db.select(Question).filter_by(key="q-cats")).scalar_one()
+        assert cats.current.number == 1
+        assert cats.current.citations[0].paragraph.number == 4
+
+
+def test_documents_update_command_reports_moves_and_flags(instructor, app, runner, tmp_path):
+    add_sample(instructor)
+    question(app, "q-move", 3, "sleep all day")
+    question(app, "q-gone", 4, "bark at night")
+    path = tmp_path / "v2.md"
+    path.write_text(SECOND, encoding="utf-8")
+    result = runner.invoke(args=["documents", "update", "sample", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "moved q-move: p3 -> p4" in result.output
+    assert 'needs review q-gone: quote from p4 not found: "bark at night"' in result.output
