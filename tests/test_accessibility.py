@@ -305,7 +305,7 @@ TAP_TARGETS = """() => {
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_phone_pages_never_scroll_sideways_and_tap_targets_are_44_pixels(sessions, site, kind):
-    page, _ = open_page(sessions, site, kind, viewport=PHONE)
+    page, _ = open_page(sessions, site, kind, viewport=PHONE, reduced_motion="reduce")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     small = page.evaluate(TAP_TARGETS)
     report = axe_violations(page)  # reflowed, a page can break rules it kept on a desktop
