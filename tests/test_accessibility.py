@@ -229,10 +229,16 @@ def open_page(sessions, site, kind: str, viewport=None, **media):
             sent["response"] = response
 
     page.on("response", keep)
+    # Script errors and refusals (a Content-Security-Policy's among them) reach the console.
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
     page.goto(visit.path.format(**site[1]))
     if visit.then:
         visit.then(page)
     page.wait_for_load_state("load")
+    if sent["response"].status >= 400:  # the browser reports the error page's own status
+        page.problems = [p for p in page.problems if not p.startswith("Failed to load resource")]
     return page, sent["response"].text()
 
 
@@ -253,6 +259,7 @@ def test_no_axe_violations_at_wcag_21_aa(sessions, site, kind, scheme):
     report = axe_violations(page)
     page.close()
     assert not report, report
+    assert not page.problems, "the browser's console shows errors:\n" + "\n".join(page.problems)
 
 
 def test_every_page_is_valid_html_for_the_nu_checker(sessions, site, tmp_path):
