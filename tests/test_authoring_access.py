@@ -21,7 +21,7 @@ def authoring_urls(app) -> list[tuple[str, str]]:
 
 def test_the_authoring_blueprint_has_pages_and_actions(typed_app):
     urls = authoring_urls(typed_app)
-    assert len(urls) >= 12
+    assert len(urls) >= 24
     assert ("POST", "/instructor/authoring/questions/t-single/retire") in urls
 
 

@@ -1,11 +1,87 @@
-"""Imports and exports in the browser."""
+"""Imports and exports in the browser: the same formats and checks as the commands."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import Response, abort, render_template, request
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectField
 
+from ..extensions import db
+from ..interchange.cli import EXPORT_FORMATS, IMPORT_FORMATS
+from ..interchange.imports import ImportFailed, import_file
+from ..models import Document
 from . import bp
+from .forms import options
+
+FORMAT_LABELS = {"yaml": "Bank YAML (reads back with bank load)", "gift": "GIFT (Moodle)",
+                 "moodle-xml": "Moodle XML", "aiken": "Aiken (single choice only)"}
+SUFFIXES = {"yaml": ("yaml", "application/yaml"), "gift": ("gift.txt", "text/plain"),
+            "moodle-xml": ("xml", "application/xml"), "aiken": ("aiken.txt", "text/plain")}
 
 
-@bp.route("/transfer")
+class ImportForm(FlaskForm):
+    file = FileField("The file to import")
+    format = SelectField("Its format", validate_choice=False,
+                         choices=options((f, FORMAT_LABELS[f]) for f in IMPORT_FORMATS))
+    document = SelectField("The document its questions will cite", validate_choice=False)
+
+
+def _documents():
+    return db.session.execute(db.select(Document).order_by(Document.title)).scalars().all()
+
+
+@bp.route("/transfer", methods=["GET", "POST"])
 def transfer():
-    return render_template("authoring/transfer.html")
+    documents = _documents()
+    form = ImportForm()
+    form.document.choices = options((d.slug, d.title) for d in documents)
+    report, errors, status = None, [], 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        document = next((d for d in documents if d.slug == form.document.data), None)
+        upload = form.file.data
+        if document is None or form.format.data not in IMPORT_FORMATS:
+            errors = ["Choose a format and a document."]
+        elif upload is None or not upload.filename:
+            form.file.errors = ["Choose a file."]
+        else:
+            try:
+                report = import_file(upload.read(), upload.filename, form.format.data, document)
+                db.session.commit()
+            except ImportFailed as exc:
+                db.session.rollback()
+                errors = [f"{upload.filename}:{e}" for e in exc.errors]
+        if errors or form.file.errors:
+            status = 400
+    return render_template("authoring/transfer.html", form=form, documents=documents,
+                           formats=FORMAT_LABELS, report=report, errors=errors), status
+
+
+@bp.route("/transfer/export")
+def export():
+    document = db.first_or_404(db.select(Document).filter_by(slug=request.args.get("document",
+                                                                                    "")))
+    fmt = request.args.get("format", "yaml")
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    result = EXPORT_FORMATS[fmt](document)
+    suffix, mimetype = SUFFIXES[fmt]
+    headers = {"Content-Disposition": f'attachment; filename="{document.slug}.{suffix}"'}
+    if result.report_lines():
+        # What did not fit the format, said by name, never dropped silently.
+        headers["X-Export-Report"] = "; ".join(result.report_lines())[:4000].encode(
+            "ascii", "replace").decode()
+    return Response(result.text, mimetype=f"{mimetype}; charset=utf-8", headers=headers)
+
+
+@bp.route("/transfer/export/report")
+def export_report():
+    document = db.first_or_404(db.select(Document).filter_by(slug=request.args.get("document",
+                                                                                    "")))
+    fmt = request.args.get("format", "yaml")
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    result = EXPORT_FORMATS[fmt](document)
+    return render_template("authoring/export_report.html", document=document, fmt=fmt,
+                           label=FORMAT_LABELS[fmt], result=result)

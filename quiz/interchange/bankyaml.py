@@ -28,3 +28,41 @@ def bank_text(document: str, questions: list[dict], quizzes: list[dict], note: s
     if quizzes:
         body["quizzes"] = quizzes
     return header + dump(body)
+
+
+def export_bank(document):
+    """The document's questions and quizzes as a bank file that ``bank load`` reads back."""
+    from ..authoring.entries import entry_of
+    from ..drawing import Candidate, pool
+    from ..extensions import db
+    from ..models import RETIRED, Quiz
+    from ..quizsettings import bank_settings
+    from .common import ExportResult, document_questions
+
+    questions, left_out = document_questions(document)
+    entries = [entry_of(q.current, q.key, "retired" if q.status == RETIRED else "")
+               for q in questions]
+    candidates = [Candidate(q.key, q.current.tags, q.current.section) for q in questions]
+    quizzes = []
+    for quiz in db.session.execute(db.select(Quiz).filter_by(document_id=document.id)
+                                   .order_by(Quiz.id)).scalars():
+        listed = quiz.select.get("questions") or []
+        missing = [k for k in listed if k not in {q.key for q in questions}]
+        if missing:
+            left_out.append(f"quiz {quiz.key} (lists questions that are not exported: "
+                            + ", ".join(missing) + ")")
+            continue
+        if not pool(quiz.select, candidates):
+            left_out.append(f"quiz {quiz.key} (its selection matches no exported question)")
+            continue
+        entry = {"id": quiz.key, "title": quiz.title}
+        if quiz.description:
+            entry["description"] = quiz.description
+        entry.update(select=dict(quiz.select), shuffle_questions=quiz.shuffle_questions,
+                     shuffle_choices=quiz.shuffle_choices, grading=quiz.grading_method)
+        entry.update(bank_settings(quiz))
+        quizzes.append(entry)
+    note = (f"Bank of '{document.title}' ({document.slug}), edition {document.edition}: "
+            f"{len(entries)} question(s), {len(quizzes)} quiz(zes).")
+    text = bank_text(document.slug, entries, quizzes, note)
+    return ExportResult(text, [q.key for q in questions], left_out)

@@ -4,11 +4,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from ..editions import FORMATS, DocumentError, add_document, new_edition
 from ..extensions import db
+from .aiken import export_aiken
+from .bankyaml import export_bank
+from .gift import export_gift
+from .moodlexml import export_moodle_xml
 
+EXPORT_FORMATS = {"yaml": export_bank, "gift": export_gift, "moodle-xml": export_moodle_xml,
+                  "aiken": export_aiken}
+IMPORT_FORMATS = ("gift", "aiken", "moodle-xml")
 documents = AppGroup("documents", help="Add documents and bring in new editions.")
 
 
@@ -71,5 +78,64 @@ def update_command(slug: str, file: Path, fmt: str | None) -> None:
                    f"p{f.old} not found: \"{f.quote}\"")
 
 
+def _document(slug: str | None):
+    from ..models import Document, Question
+    if slug:
+        document = db.session.execute(db.select(Document).filter_by(slug=slug)).scalar()
+        if document is None:
+            raise click.ClickException(f"no document '{slug}'")
+        return document
+    slugs = db.session.execute(db.select(Document.slug).join(
+        Question, Question.document_id == Document.id).distinct()).scalars().all()
+    if len(slugs) != 1:
+        raise click.ClickException("choose a document with --document (documents with "
+                                   f"questions: {', '.join(sorted(slugs)) or 'none'})")
+    return _document(slugs[0])
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="yaml",
+              show_default=True)
+@click.option("--document", "slug", help="The document whose questions to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (default: standard output).")
+@with_appcontext
+def export_command(fmt: str, slug: str | None, output: Path | None) -> None:
+    """Write a document's questions (banks' and the browser's) as YAML, GIFT or Moodle XML."""
+    result = EXPORT_FORMATS[fmt](_document(slug))
+    if output is None:
+        click.echo(result.text, nl=False)
+    else:
+        output.write_text(result.text, encoding="utf-8")
+    for line in result.report_lines():
+        click.echo(line, err=True)
+    click.echo(f"Exported {len(result.exported)} question(s) as {fmt}"
+               + (f" to {output}." if output else "."), err=True)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(list(IMPORT_FORMATS)), required=True)
+@click.option("--document", "slug", required=True, help="The document they will cite.")
+@with_appcontext
+def import_command(file: Path, fmt: str, slug: str) -> None:
+    """Import questions from GIFT, Aiken or Moodle XML as drafts that need a source."""
+    from .imports import ImportFailed, import_file
+    document = _document(slug)
+    try:
+        report = import_file(file.read_bytes(), file.name, fmt, document)
+        db.session.commit()
+    except ImportFailed as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(f"{file.name}:{error}", err=True)
+        click.echo(f"{len(exc.errors)} error(s); nothing was imported.", err=True)
+        raise SystemExit(1) from None
+    for line in report.lines():
+        click.echo(line)
+
+
 def init_app(app, bank: AppGroup) -> None:
     app.cli.add_command(documents)
+    bank.add_command(export_command)
+    bank.add_command(import_command)

@@ -1,0 +1,120 @@
+"""Importing questions from GIFT, Aiken or Moodle XML: all or nothing, as drafts.
+
+Imported questions have no checked source, so they arrive as drafts marked
+"needs source" and stay out of quizzes until an instructor attaches a paragraph
+and quote. Source lines that our own exports wrote into the general feedback
+are read back as suggestions, shown in the editor ready to confirm.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..authoring.entries import check_entry, document_spec
+from ..extensions import db
+from ..loader import write_version
+from ..models import DRAFT, Document, Paragraph, Question
+from ..textmatch import slugify
+from .aiken import parse_aiken
+from .common import split_sources
+from .gift import Parsed, parse_gift
+from .moodlexml import parse_moodle_xml
+
+MAX_BYTES = 2 * 1024 * 1024
+
+
+class ImportFailed(Exception):
+    """The file has errors ("line: what is wrong"); nothing was written."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    imported: list[str] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)
+    with_suggestions: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        found = [f"Imported {len(self.imported)} question(s) as drafts that need a source"
+                 + (f" ({len(self.with_suggestions)} with a suggested source to confirm)"
+                    if self.with_suggestions else "") + "."]
+        found += [f"not imported: {line}" for line in self.unmapped]
+        return found
+
+
+def _text(data: bytes) -> str:
+    if b"\x00" in data:
+        raise ImportFailed(["1: the file is not text (it holds binary data)"])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ImportFailed([f"{line}: not UTF-8 text"]) from None
+
+
+def parse(data: bytes, fmt: str) -> Parsed:
+    if len(data) > MAX_BYTES:
+        raise ImportFailed([f"0: the file is larger than {MAX_BYTES // 1048576} MiB"])
+    if fmt == "moodle-xml":
+        return parse_moodle_xml(data)
+    if fmt == "gift":
+        return parse_gift(_text(data))
+    if fmt == "aiken":
+        return parse_aiken(_text(data))
+    raise ImportFailed([f"0: unknown format '{fmt}' (gift, aiken or moodle-xml)"])
+
+
+def _key(name: str, document: Document, taken: set[str]) -> str:
+    base = slugify(name)[:72].strip("-") or f"{document.slug[:60]}-imported"
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    taken.add(key)
+    return key
+
+
+def import_file(data: bytes, name: str, fmt: str, document: Document) -> ImportReport:
+    """Check every question of the file, then write them all as drafts, or raise."""
+    parsed = parse(data, fmt)
+    errors = list(parsed.errors)
+    spec_document = document_spec(document)
+    paragraphs = {p.number: p.text for p in db.session.execute(
+        db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
+    taken = set(db.session.execute(db.select(Question.key)).scalars())
+    prepared = []
+    for line, entry in parsed.entries:
+        entry = dict(entry, id=_key(entry.get("id") or "", document, taken))
+        explanation, suggested = split_sources(entry.pop("explanation", ""), document.slug,
+                                               paragraphs)
+        if explanation:
+            entry["explanation"] = explanation
+        checked = check_entry(entry, spec_document, need_source=False)
+        for messages in checked.errors.values():
+            errors += [f"{line}: question '{entry['id']}': {m}" for m in messages]
+        if checked.spec is not None:
+            prepared.append((line, checked.spec, suggested))
+    if errors:
+        raise ImportFailed(errors)
+    if not prepared and not parsed.unmapped:
+        raise ImportFailed(["0: the file holds no questions"])
+    report = ImportReport(unmapped=list(parsed.unmapped))
+    last = db.session.execute(db.select(db.func.max(Question.position)).filter_by(
+        document_id=document.id)).scalar() or 0
+    for offset, (line, spec, suggested) in enumerate(prepared, start=1):
+        question = Question(
+            key=spec.id, document_id=document.id, status=DRAFT, position=last + offset,
+            note=f"Imported from {name}, line {line}: choose the paragraph and the quote that "
+                 "prove the answer" + (", or confirm the suggested ones" if suggested else "")
+                 + ".",
+            detail={"suggested": suggested} if suggested else None)
+        db.session.add(question)
+        db.session.flush()
+        write_version(question, spec, f"import: {name}:{line}")
+        report.imported.append(spec.id)
+        if suggested:
+            report.with_suggestions.append(spec.id)
+    db.session.flush()
+    return report
