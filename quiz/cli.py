@@ -177,5 +177,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(stats_group)
     from .demo import demo
     app.cli.add_command(demo)
+    from . import backup  # noqa: F401 - adds backup and restore to Flask-Migrate's db group
     from .interchange import cli as interchange_cli
     interchange_cli.init_app(app, bank)

@@ -22,29 +22,32 @@ SEED = ROOT / "questions" / "nato-bih" / "source.txt"
 # PostgreSQL: every app then gets a database of its own, dropped when the run ends.
 SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = SERVER_URL.startswith("postgresql")
-_created: list[str] = []
+_created: list[tuple[str, str]] = []  # (server URL, database name)
+
+
+def postgres_database(server_url: str) -> str:
+    """A new, empty database on the server; dropped when the test run ends."""
+    name = f"quiz_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    _created.append((server_url, name))
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 def fresh_database_url(tmp_path: Path) -> str:
     if not ON_POSTGRES:
         return f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    name = f"quiz_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    _created.append(name)
-    return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+    return postgres_database(SERVER_URL)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if not _created:
-        return
-    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for name in _created:
+    for server_url, name in _created:
+        admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        admin.dispose()
 
 
 sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="checks SQLite's own settings")

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 import yaml
+
 from tests.conftest import ROOT, make_app
 
 SEED_DIR = ROOT / "questions" / "nato-bih"

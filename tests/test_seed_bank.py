@@ -10,11 +10,11 @@ from collections import Counter
 
 import pytest
 import yaml
-from tests.conftest import ROOT, SEED, add_user
 
 from quiz.attempts import start_attempt
 from quiz.extensions import db
 from quiz.models import Quiz, User
+from tests.conftest import ROOT, SEED, add_user
 
 BANK_DIR = ROOT / "questions" / "nato-bih"
 LINES = SEED.read_text(encoding="utf-8").splitlines()
