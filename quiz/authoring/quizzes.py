@@ -32,7 +32,7 @@ class QuizForm(FlaskForm):
     description = TextAreaField("Description (shown on the quiz page)",
                                 validators=[Length(max=4000)])
     document = SelectField("Document", choices=[], validate_choice=False)
-    rule = RadioField("Questions", choices=options(RULES), default="all", validate_choice=False)
+    rule = RadioField("Take", choices=options(RULES), default="all", validate_choice=False)
     section = SelectField("Section", choices=[], validate_choice=False)
     tags = StringField("Tags (separated by commas)", validators=[Length(max=500)])
     questions = TextAreaField("Question ids, one per line, in order",

@@ -1,0 +1,126 @@
+"""In a real browser: an instructor writes a question and a quiz; a learner takes the quiz."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import add_user, fixture_library, make_app
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run",
+               "--disable-quic"]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
+                allow_module_level=True)
+
+QUOTE = "Peace Support Operations Training Centre (PSOTC)"
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"),
+                   TESTING=False)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    add_user(app, "ines", role="instructor")
+    add_user(app, "ann")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+    server.server_close()
+
+
+@pytest.fixture
+def page():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=LAUNCH_ARGS)
+        context = browser.new_context(viewport={"width": 1024, "height": 900})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, base: str, name: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password").fill("correct horse")
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_an_instructor_writes_a_question_and_a_learner_takes_a_quiz_with_it(live_server,
+                                                                           page):
+    expect = sync_api.expect
+    log_in(page, live_server, "ines")
+    page.get_by_role("link", name="Instructor").click()
+    page.get_by_role("link", name="Questions", exact=True).click()
+    expect(page.get_by_text("7 question(s).")).to_be_visible()
+    page.get_by_role("link", name="New question").click()
+    page.get_by_label("Short answer").check()
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_label("Id", exact=True).fill("psotc-name")
+    page.get_by_label("Prompt", exact=True).fill("What does PSOTC stand for?")
+    page.get_by_label("Accepted answers, one per line").fill(
+        "Peace Support Operations Training Centre")
+    page.get_by_label("Explanation", exact=True).fill("The text spells it out.")
+    citation = page.locator(".citation").first  # the whole question's first citation
+    citation.get_by_label("Paragraph").first.select_option("23")
+    citation.get_by_label("Evidence quote (verbatim from the paragraph)").fill("Peace Support")
+    # With the script on, the paragraph appears and the quote is checked as it is typed.
+    expect(citation.locator(".paragraph-text")).to_contain_text(QUOTE)
+    expect(citation.locator(".quote-status")).to_have_text("The quote is in the paragraph.")
+    citation.get_by_label("Evidence quote (verbatim from the paragraph)").fill("Nothing here")
+    expect(citation.locator(".quote-status")).to_contain_text("Not found in p23")
+    citation.get_by_label("Evidence quote (verbatim from the paragraph)").fill(QUOTE)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="As a learner sees it")).to_be_visible()
+    expect(page.locator(".preview mark")).to_have_text(QUOTE)
+    shot(page, "authoring-preview")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Question 'psotc-name' created.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Version 1 (current)")).to_be_visible()
+
+    page.get_by_role("link", name="Quizzes", exact=True).click()
+    page.get_by_role("link", name="New quiz").click()
+    page.get_by_label("Id", exact=True).fill("psotc-quiz")
+    page.get_by_label("Title", exact=True).fill("Training centres")
+    page.get_by_label("An explicit list of questions, in order").check()
+    page.get_by_label("Question ids, one per line, in order").fill("psotc-name\nt-single")
+    page.get_by_label("Shuffle the questions").uncheck()
+    page.get_by_label("Attempts allowed (0: no limit)").fill("1")
+    shot(page, "authoring-quiz")
+    page.get_by_role("button", name="Save the quiz").click()
+    expect(page.get_by_text("Quiz 'psotc-quiz' created.")).to_be_visible()
+    page.get_by_role("button", name="Log out ines").click()
+
+    log_in(page, live_server, "ann")
+    page.get_by_role("link", name="Training centres").click()
+    expect(page.get_by_text("Attempts allowed: 1 (you have used 0).")).to_be_visible()
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_text("Question 1 of 2")).to_be_visible()
+    expect(page.get_by_role("heading", name="What does PSOTC stand for?")).to_be_visible()
+    page.get_by_label("Your answer").fill("peace support operations training centre")
+    page.get_by_role("button", name="Save and next").click()
+    page.get_by_label("2006").check()
+    page.get_by_role("button", name="Save and finish").click()
+    page.get_by_role("button", name="Submit all and finish").click()
+    expect(page.locator(".score")).to_contain_text("2 out of 2")
+    expect(page.locator("#q1 mark")).to_have_text(QUOTE)
+    shot(page, "authoring-learner-review")
