@@ -33,6 +33,7 @@ TYPE_FIELDS = {
 }
 SELECT_RULES = ("all", "section", "tags", "questions")
 MAX_TITLE = 300
+MAX_BANK_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -447,6 +448,10 @@ def read_library(root: Path, only: Path | None = None) -> Library:
         if only.is_file() and only not in [p.resolve() for p in banks]:
             banks.append(only)
     for path in banks:
+        if path.stat().st_size > MAX_BANK_BYTES:
+            library.errors.append(BankError(str(path), 0, f"the file is larger than "
+                                            f"{MAX_BANK_BYTES // 1024 // 1024} MB"))
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
