@@ -4,8 +4,9 @@ from __future__ import annotations
 import random
 import secrets
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .drawing import Candidate, draw
 from .extensions import db
@@ -56,30 +57,37 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
         reason = (f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows.")
     if reason:
         raise QuizUnavailable(reason)
-    versions = db.session.execute(
-        db.select(QuestionVersion)
+    rows = db.session.execute(  # each version with its question's key, in one statement
+        db.select(QuestionVersion, Question.key)
         .join(Question, Question.current_version_id == QuestionVersion.id)
         .where(Question.document_id == quiz.document_id, Question.status == "active")
         .order_by(Question.position)
-    ).scalars().all()
-    by_key = {v.question.key: v for v in versions}
+    ).all()
+    by_key = {key: v for v, key in rows}
     seed = secrets.randbits(31)
-    rng = random.Random(seed)
-    drawn = draw(quiz.select, [Candidate(v.question.key, v.tags, v.section) for v in versions],
+    # A replayable draw from the stored seed, not a secret.
+    rng = random.Random(seed)  # nosec B311
+    drawn = draw(quiz.select, [Candidate(key, v.tags, v.section) for v, key in rows],
                  rng, quiz.shuffle_questions)
     if not drawn:
         raise EmptyQuiz(quiz.key)
-    attempt = Attempt(user_id=user.id, quiz_id=quiz.id, seed=seed, state=IN_PROGRESS,
-                      started_at=now, deadline=deadline(quiz, now))
+    responses = []
     for slot, candidate in enumerate(drawn, start=1):
         version = by_key[candidate.key]
         layout = get_type(version.type).layout(version.data, rng, quiz.shuffle_choices)
-        attempt.responses.append(Response(slot=slot, version_id=version.id, layout=layout,
-                                          max_marks=version.marks))
-    attempt.max_marks = sum(r.max_marks for r in attempt.responses)
+        responses.append({"slot": slot, "version_id": version.id, "layout": layout,
+                          "max_marks": version.marks})
+    attempt = Attempt(user_id=user.id, quiz_id=quiz.id, seed=seed, state=IN_PROGRESS,
+                      started_at=now, deadline=deadline(quiz, now),
+                      max_marks=sum(r["max_marks"] for r in responses))
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
+            db.session.flush()
+            # One batch for every slot; objects appended to attempt.responses would each
+            # cost an INSERT of their own.
+            db.session.execute(insert(Response), [dict(r, attempt_id=attempt.id)
+                                                  for r in responses])
     except IntegrityError:
         # Another request (a double click) opened the attempt first: use that one.
         return open_attempt(user, quiz)
@@ -91,14 +99,20 @@ def save_answer(response: Response, answer, sequence: int) -> bool:
 
     The compare-and-set runs in the database, so two tabs cannot both win.
     """
+    saved_at = utcnow()
     result = db.session.execute(
         update(Response)
         .where(Response.id == response.id, Response.sequence == sequence)
-        .values(answer=answer, sequence=Response.sequence + 1, saved_at=utcnow())
+        .values(answer=answer, sequence=Response.sequence + 1, saved_at=saved_at)
         .execution_options(synchronize_session=False)
     )
-    db.session.expire(response)
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        db.session.expire(response)
+        return False
+    # The row now holds exactly this: no need to read it back.
+    for name, value in (("answer", answer), ("sequence", sequence + 1), ("saved_at", saved_at)):
+        set_committed_value(response, name, value)
+    return True
 
 
 def finish_if_overdue(attempt: Attempt) -> bool:
@@ -109,23 +123,33 @@ def finish_if_overdue(attempt: Attempt) -> bool:
 
 
 def submit_attempt(attempt: Attempt) -> bool:
-    """Grade and close the attempt; False when it was already closed (a repeated submit)."""
+    """Grade and close the attempt; False when it was already closed (a repeated submit).
+
+    The answers are graded as loaded, then one compare-and-set closes the attempt with
+    its marks, so two submits cannot both grade it; the responses' marks follow in one
+    batch. (A write transaction on SQLite begins immediate: no save slips in between.)
+    """
+    if attempt.finished:
+        return False
+    grades = []
+    for response in attempt.responses:
+        fraction = get_type(response.version.type).grade(response.version.data, response.answer)
+        grades.append((response, fraction, round(fraction * response.max_marks, 4)))
+    total = sum(marks for _, _, marks in grades)
+    values = {"state": FINISHED, "finished_at": utcnow(), "marks": round(total, 4),
+              "percent": round(100 * total / attempt.max_marks, 2) if attempt.max_marks else 0.0}
     closed = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == IN_PROGRESS)
-        .values(state=FINISHED, finished_at=utcnow())
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
-    db.session.refresh(attempt)
     if closed.rowcount != 1:
+        db.session.refresh(attempt)
         return False
-    total = 0.0
-    for response in attempt.responses:
-        kind = get_type(response.version.type)
-        response.fraction = kind.grade(response.version.data, response.answer)
-        response.marks = round(response.fraction * response.max_marks, 4)
-        total += response.marks
-    attempt.marks = round(total, 4)
-    attempt.percent = round(100 * total / attempt.max_marks, 2) if attempt.max_marks else 0.0
+    for name, value in values.items():
+        set_committed_value(attempt, name, value)
+    for response, fraction, marks in grades:
+        response.fraction, response.marks = fraction, marks
     db.session.flush()
     return True

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import html
 from html.parser import HTMLParser
-from xml.etree.ElementTree import Element, SubElement, indent, tostring
+
+# Only builds XML for export; imports parse with defusedxml.
+from xml.etree.ElementTree import Element, SubElement, indent, tostring  # nosec B405
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
