@@ -44,8 +44,8 @@ def start_session(user: User) -> None:
     """Log ``user`` in on a fresh session (no data carried over from before login)."""
     session.clear()
     session[SESSION_KEY] = open_session(user)
+    login_user(user)  # before the commit, which would expire the user and cost a reload
     db.session.commit()
-    login_user(user)
 
 
 def end_session() -> None:

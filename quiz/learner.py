@@ -4,14 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from . import progress
 from .attempts import (
     EmptyQuiz,
     QuizUnavailable,
     finish_if_overdue,
-    finished_count,
     open_attempt,
     save_answer,
     start_attempt,
@@ -23,6 +22,7 @@ from .models import (
     Attempt,
     Citation,
     Document,
+    Paragraph,
     QuestionVersion,
     Quiz,
     Response,
@@ -54,7 +54,7 @@ def home():
 
 @bp.route("/quizzes/<key>")
 def quiz(key: str):
-    quiz = db.first_or_404(db.select(Quiz).filter_by(key=key))
+    quiz = db.first_or_404(db.select(Quiz).filter_by(key=key).options(joinedload(Quiz.document)))
     attempts, current = [], None
     if current_user.is_authenticated:
         attempts = db.session.execute(
@@ -62,7 +62,7 @@ def quiz(key: str):
             .order_by(Attempt.started_at.desc())
         ).scalars().all()
         current = next((a for a in attempts if not a.finished), None)
-    used = finished_count(current_user, quiz) if current_user.is_authenticated else 0
+    used = sum(1 for a in attempts if a.finished)  # what finished_count() would say
     return render_template("learner/quiz.html", quiz=quiz, attempts=attempts, current=current,
                            form=ActionForm(), used=used)
 
@@ -81,16 +81,26 @@ def start(key: str):
     except QuizUnavailable as exc:
         flash(str(exc), "error")
         return redirect(url_for(".quiz", key=key))
+    attempt_id = attempt.id  # read before the commit expires it
     db.session.commit()
-    return redirect(url_for(".attempt", attempt_id=attempt.id))
+    return redirect(url_for(".attempt", attempt_id=attempt_id))
 
 
 _TIME_UP = "Time was up: your attempt was submitted with the answers saved before then."
 
 
-def _attempt_for(attempt_id: int, *, answering: bool) -> Attempt:
+# An attempt page loads its attempt, quiz and responses in one statement; the review
+# adds each response's version, citations, paragraphs and documents in one more.
+WITH_RESPONSES = (joinedload(Attempt.quiz), joinedload(Attempt.responses))
+FOR_GRADING = (joinedload(Attempt.responses).joinedload(Response.version),)
+FOR_REVIEW = (joinedload(Attempt.quiz), joinedload(Attempt.user), selectinload(
+    Attempt.responses).joinedload(Response.version).joinedload(QuestionVersion.citations)
+    .joinedload(Citation.paragraph).joinedload(Paragraph.document))
+
+
+def _attempt_for(attempt_id: int, *, answering: bool, load=WITH_RESPONSES) -> Attempt:
     """The attempt, if the current user may see it (answer it, when ``answering``); else 404."""
-    attempt = db.get_or_404(Attempt, attempt_id)
+    attempt = db.get_or_404(Attempt, attempt_id, options=load)
     mine = attempt.user_id == current_user.id
     if not mine and (answering or not current_user.is_instructor):
         abort(404)
@@ -132,16 +142,19 @@ def attempt(attempt_id: int):
         answer = kind.read_answer(response.version.data, response.layout, request.form)
         saved = answer == response.answer or save_answer(
             response, answer, request.form.get("seq", -1, type=int))
+        # What the reply needs, read before the commit expires it (or it would be reloaded).
+        answered = sum(1 for r in attempt.responses if r.answer is not None)
+        sequence, total = response.sequence, len(attempt.responses)
+        destination = _destination(attempt, page, request.form.get("go", "next"))
         db.session.commit()
         if background:
-            answered = sum(1 for r in attempt.responses if r.answer is not None)
-            return jsonify(saved=saved, sequence=response.sequence, answered=answered,
-                           total=len(attempt.responses)), 200 if saved else 409
+            return jsonify(saved=saved, sequence=sequence, answered=answered,
+                           total=total), 200 if saved else 409
         if not saved:
             flash("This answer was changed in another window since this page was loaded, so "
                   "your change was not saved. Here is the latest answer.", "error")
-            return redirect(url_for(".attempt", attempt_id=attempt.id, q=page))
-        return redirect(_destination(attempt, page, request.form.get("go", "next")))
+            return redirect(url_for(".attempt", attempt_id=attempt_id, q=page))
+        return redirect(destination)
     answered = sum(1 for r in attempt.responses if r.answer is not None)
     return render_template(
         "learner/attempt.html", attempt=attempt, response=response, page=page, kind=kind,
@@ -176,7 +189,7 @@ def summary(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
 def submit(attempt_id: int):
-    attempt = _attempt_for(attempt_id, answering=True)
+    attempt = _attempt_for(attempt_id, answering=True, load=FOR_GRADING)
     if not ActionForm().validate_on_submit():
         abort(400)
     if submit_attempt(attempt):
@@ -184,22 +197,17 @@ def submit(attempt_id: int):
               f"{format_number(attempt.max_marks)}.", "success")
     db.session.commit()
     # A repeated submit lands on the same review, with the score it already had.
-    return redirect(url_for(".review", attempt_id=attempt.id))
+    return redirect(url_for(".review", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int):
-    attempt = _attempt_for(attempt_id, answering=False)
+    attempt = _attempt_for(attempt_id, answering=False, load=FOR_REVIEW)
     if not attempt.finished:
         if attempt.user_id != current_user.id:
             return render_template("learner/in_progress.html", attempt=attempt)
         return redirect(url_for(".attempt", attempt_id=attempt.id))
-    db.session.execute(
-        db.select(Response).filter_by(attempt_id=attempt.id).options(
-            selectinload(Response.version).selectinload(QuestionVersion.citations)
-            .selectinload(Citation.paragraph))
-    ).scalars().all()
     show_answers = current_user.is_instructor or answers_visible(attempt.quiz, utcnow())
     return render_template("learner/review.html", attempt=attempt, items=review_items(attempt),
                            show_answers=show_answers, review_options=REVIEW_OPTIONS)
@@ -219,16 +227,18 @@ def my_attempts():
 @login_required
 def my_progress():
     attempts = progress.finished_attempts(current_user.id)
-    quizzes = {q.id: q for q in db.session.execute(db.select(Quiz)).scalars()}
-    mastery = progress.mastery(current_user.id)
+    quizzes = {a.quiz_id: a.quiz for a in attempts}
+    history = progress.answers(current_user.id)
+    mastery = progress.mastery_of(history)
     documents = db.session.execute(
-        db.select(Document).options(selectinload(Document.paragraphs)).order_by(Document.title)
-    ).scalars().all()
+        db.select(Document).options(joinedload(Document.paragraphs)).order_by(Document.title)
+    ).unique().scalars().all()
+    paragraphs = {p.id: p for d in documents for p in d.paragraphs}
     return render_template(
         "progress/progress.html", attempts=attempts, quizzes=quizzes,
         per_quiz=progress.per_quiz(attempts, quizzes), mastery=mastery, documents=documents,
         sections=progress.by_section(documents, mastery),
-        missed=progress.missed_questions(current_user.id), bands=progress.BANDS,
+        missed=progress.missed_questions(history, paragraphs), bands=progress.BANDS,
     )
 
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import (
@@ -54,10 +55,53 @@ class Mastery:
 
 
 def finished_attempts(user_id: int) -> list[Attempt]:
+    """The learner's finished attempts, oldest first, each with its quiz."""
     return db.session.execute(
         select(Attempt).where(Attempt.user_id == user_id, Attempt.state == FINISHED)
-        .order_by(Attempt.finished_at, Attempt.id)
+        .options(joinedload(Attempt.quiz)).order_by(Attempt.finished_at, Attempt.id)
     ).scalars().all()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One finished answer: its question, version and score, and the paragraphs it cites."""
+
+    key: str
+    version_id: int
+    prompt: str
+    fraction: float
+    paragraphs: tuple[int, ...]  # paragraph ids, each once, the first citation's first
+
+
+def answers(user_id: int) -> list[Answer]:
+    """Every answer of the learner's finished attempts, oldest first, in two statements."""
+    finished = (Attempt.user_id == user_id, Attempt.state == FINISHED)
+    rows = db.session.execute(
+        select(Question.key, Response.version_id, QuestionVersion.prompt, Response.fraction)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == Response.version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(*finished).order_by(Attempt.finished_at, Attempt.id, Response.slot)
+    ).all()
+    asked = select(Response.version_id).join(Attempt, Attempt.id == Response.attempt_id)
+    cited: dict[int, list[int]] = defaultdict(list)
+    for version_id, paragraph_id in db.session.execute(
+            select(Citation.version_id, Citation.paragraph_id)
+            .where(Citation.version_id.in_(asked.where(*finished)))
+            .order_by(Citation.version_id, Citation.position)):
+        if paragraph_id not in cited[version_id]:
+            cited[version_id].append(paragraph_id)
+    return [Answer(key, version_id, prompt, fraction or 0.0, tuple(cited.get(version_id, ())))
+            for key, version_id, prompt, fraction in rows]
+
+
+def mastery_of(history: list[Answer]) -> dict[int, Mastery]:
+    """Paragraph id -> mastery, from answers oldest first (what mastery() computes in SQL)."""
+    result: dict[int, Mastery] = defaultdict(Mastery)
+    for answer in history:
+        for paragraph_id in answer.paragraphs:
+            result[paragraph_id].fractions.append(answer.fraction)
+    return dict(result)
 
 
 def per_quiz(attempts: list[Attempt], quizzes: dict[int, Quiz]) -> list[QuizProgress]:
@@ -98,39 +142,23 @@ class Missed:
     paragraph: Paragraph | None
 
 
-def missed_questions(user_id: int) -> list[Missed]:
-    """Questions the learner got wrong at least twice, or wrong the last time."""
-    rows = db.session.execute(
-        select(Question.key, Response.fraction, QuestionVersion.id)
-        .join(Attempt, Attempt.id == Response.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == Response.version_id)
-        .join(Question, Question.id == QuestionVersion.question_id)
-        .where(Attempt.user_id == user_id, Attempt.state == FINISHED)
-        .order_by(Attempt.finished_at, Response.slot)
-    ).all()
-    history: dict[str, list[float]] = defaultdict(list)
-    latest_version: dict[str, int] = {}
-    for key, fraction, version_id in rows:
-        history[key].append(fraction or 0.0)
-        latest_version[key] = version_id
-    keys = [k for k, h in history.items()
+def missed_questions(history: list[Answer], paragraphs: dict[int, Paragraph]) -> list[Missed]:
+    """Questions the learner got wrong at least twice, or wrong the last time.
+
+    ``history`` is answers() (oldest first); ``paragraphs`` maps ids to loaded paragraphs.
+    """
+    fractions: dict[str, list[float]] = defaultdict(list)
+    latest: dict[str, Answer] = {}
+    for answer in history:
+        fractions[answer.key].append(answer.fraction)
+        latest[answer.key] = answer
+    keys = [k for k, h in fractions.items()
             if sum(1 for f in h if f < 1) >= 2 or h[-1] < 1]
-    if not keys:
-        return []
-    versions = {v.id: v for v in db.session.execute(
-        select(QuestionVersion).where(QuestionVersion.id.in_([latest_version[k] for k in keys]))
-    ).scalars()}
-    first_cited = dict(db.session.execute(
-        select(Citation.version_id, Citation.paragraph_id)
-        .where(Citation.version_id.in_(list(versions)), Citation.position == 0)).all())
-    paragraphs = {p.id: p for p in db.session.execute(
-        select(Paragraph).where(Paragraph.id.in_(list(first_cited.values())))).scalars()}
     missed = []
     for key in keys:
-        version = versions[latest_version[key]]
-        h = history[key]
-        missed.append(Missed(key, version.prompt, len(h), sum(1 for f in h if f < 1), h[-1],
-                             paragraphs.get(first_cited.get(version.id))))
+        last, h = latest[key], fractions[key]
+        first = paragraphs.get(last.paragraphs[0]) if last.paragraphs else None
+        missed.append(Missed(key, last.prompt, len(h), sum(1 for f in h if f < 1), h[-1], first))
     missed.sort(key=lambda m: (-m.missed, m.last_fraction, m.key))
     return missed
 
