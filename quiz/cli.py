@@ -42,6 +42,8 @@ def _load(only: Path | None) -> None:
         raise SystemExit(1) from None
     click.echo(f"Loaded {len(library.documents)} document(s), {len(library.questions)} "
                f"question(s), {len(library.quizzes)} quiz(zes): {report.summary()}.")
+    for note in report.notes:
+        click.echo(note)
 
 
 @click.command("init")

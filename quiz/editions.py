@@ -63,6 +63,15 @@ class EditionReport:
     moved: list[Moved] = field(default_factory=list)
     flagged: list[Flagged] = field(default_factory=list)
 
+    def lines(self) -> list[str]:
+        """The summary, then each move and each flag, for a terminal."""
+        found = [self.summary()]
+        found += [f"  moved {m.key}{' ' + m.part if m.part else ''}: p{m.old} -> p{m.new}"
+                  for m in self.moved]
+        found += [f"  needs review {f.key}{' ' + f.part if f.part else ''}: quote from "
+                  f"p{f.old} not found: \"{f.quote}\"" for f in self.flagged]
+        return found
+
     def summary(self) -> str:
         return (f"Edition {self.edition}: {self.changed} paragraph(s) changed, {self.added} "
                 f"added, {self.removed} removed; {self.unchanged_questions} question(s) "
@@ -144,21 +153,28 @@ def _pair_edited(old: list[Paragraph], new: list[Block]) -> dict[int, int]:
 def new_edition(document: Document, text: str, fmt: str | None = None) -> EditionReport:
     """Replace the document's text and re-anchor every question citing it."""
     fmt = fmt or document.format
-    blocks = parse_text(text, fmt)
+    report = apply_edition(document, parse_text(text, fmt))
+    document.source_text, document.source_hash = text, content_hash(text)
+    document.format = fmt
+    db.session.flush()
+    return report
+
+
+def apply_edition(document: Document, blocks: list[Block]) -> EditionReport:
+    """Give the document the paragraphs ``blocks`` and re-anchor its questions' citations."""
     rows = db.session.execute(db.select(Paragraph).filter_by(document_id=document.id)
                               .order_by(Paragraph.number)).scalars().all()
     old_text = {p.id: (p.number, p.text) for p in rows}
     live = [p for p in rows if p.hash]  # rows kept past the end for old citations have no hash
     aligned = align(live, blocks)
-    report = EditionReport(edition=document.edition + 1)
+    report = EditionReport(edition=(document.edition or 1) + 1)
     by_number = {b.number: b for b in blocks}
     report.changed = sum(1 for p in live if p.id in aligned
                          and by_number[aligned[p.id]].hash != p.hash)
     report.added = len(blocks) - len(aligned)
     report.removed = len(live) - len(aligned)
     _renumber(document, rows, blocks, aligned)
-    document.source_text, document.source_hash = text, content_hash(text)
-    document.format, document.edition = fmt, report.edition
+    document.edition = report.edition
     _reanchor(document, blocks, aligned, old_text, report)
     db.session.flush()
     return report

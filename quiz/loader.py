@@ -38,6 +38,7 @@ class LoadReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
+    notes: list[str] = field(default_factory=list)  # what new editions moved or flagged
 
     def summary(self) -> str:
         return (f"{len(self.added)} added, {len(self.updated)} updated, "
@@ -88,24 +89,24 @@ def _load_document(spec: DocumentSpec, report: LoadReport) -> Document:
         return document
     if document.id is not None:
         report.updated.append(f"document {spec.slug}")
+    text_changed = document.source_hash != digest
     for key, value in meta.items():
         setattr(document, key, value)
     document.source_hash = digest
     db.session.flush()
-    existing = {p.number: p for p in db.session.execute(
-        db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
-    for block in spec.blocks:
-        paragraph = existing.pop(block.number, None) or Paragraph(
-            document_id=document.id, number=block.number)
-        paragraph.kind, paragraph.level, paragraph.section = block.kind, block.level, block.section
-        paragraph.text, paragraph.hash = block.text, block.hash
-        db.session.add(paragraph)
-    for stale in existing.values():
-        # Paragraphs past the new end stay while questions cite them, so reviews still show them.
-        cited = db.session.execute(
-            db.select(Citation.id).filter_by(paragraph_id=stale.id).limit(1)).first()
-        if cited is None:
-            db.session.delete(stale)
+    has_paragraphs = db.session.execute(
+        db.select(Paragraph.id).filter_by(document_id=document.id).limit(1)).first()
+    if has_paragraphs is None:
+        for block in spec.blocks:
+            db.session.add(Paragraph(document_id=document.id, number=block.number,
+                                     kind=block.kind, level=block.level, section=block.section,
+                                     text=block.text, hash=block.hash))
+    elif text_changed:
+        # A new edition: paragraphs follow their text, and the questions citing them (the
+        # browser's too, which no bank checks) are re-anchored or flagged for review.
+        from .editions import apply_edition
+        edition = apply_edition(document, spec.blocks)
+        report.notes += [f"document {spec.slug}: {line.strip()}" for line in edition.lines()]
     db.session.flush()
     return document
 

@@ -1,7 +1,9 @@
 """Instructors write, preview, version and retire questions, and edit quizzes, in the browser."""
 import re
+from html.parser import HTMLParser
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from quiz.extensions import db
 from quiz.models import Attempt, Question, QuestionVersion, Quiz
@@ -83,8 +85,8 @@ def test_every_type_can_be_created_through_its_form(instructor, typed_app):
         "true_false": {"answer": "false", "feedback_true": "No."},
         "short_answer": {"answers": "PSOTC\nthe PSOTC"},
         "numeric": {"answer": "500000", "tolerance": "0", "unit": "EUR"},
-        "ordering": {"items-0-text": "IFOR", "items-0-paragraph": "10",
-                     "items-0-quote": "Implementation Force (IFOR)",
+        "ordering": {"items-0-text": "IFOR", "items-0-source-0-paragraph": "10",
+                     "items-0-source-0-quote": "Implementation Force (IFOR)",
                      "items-1-text": "SFOR", "items-2-text": "EUFOR"},
         "matching": {"pairs-0-left": "PARP", "pairs-0-right": "Planning and Review",
                      "pairs-1-left": "BI", "pairs-1-right": "Building Integrity",
@@ -240,3 +242,63 @@ def test_versions_rows_are_immutable_once_written(instructor, typed_app):
     with typed_app.app_context():
         after = db.session.execute(db.select(QuestionVersion.id, QuestionVersion.prompt)).all()
         assert set(before) <= set(after) and len(after) == len(before) + 1
+
+
+class _FormScraper(HTMLParser):
+    """The fields a browser would submit from the editor form, as rendered."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._textarea = self._select = None
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and "question-editor" in (a.get("class") or ""):
+            self._in_form = True
+        if not self._in_form:
+            return
+        if tag == "input" and a.get("name"):
+            if a.get("type") in ("radio", "checkbox") and "checked" not in a:
+                return
+            self.fields.append((a["name"], a.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea = [a["name"], ""]
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value") or ""))
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            value = self._textarea[1]
+            self.fields.append((self._textarea[0], value[1:] if value.startswith("\n")
+                                else value))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def test_every_seed_question_survives_its_edit_form_unchanged(app):
+    """Opening the editor and saving makes no new version: the forms lose nothing."""
+    add_user(app, "ines", role="instructor")
+    client = app.test_client()
+    log_in(client, "ines")
+    with app.app_context():
+        keys = db.session.execute(db.select(Question.key)).scalars().all()
+    assert len(keys) > 100
+    for key in keys:
+        page = client.get(f"/instructor/authoring/questions/{key}/edit")
+        scraper = _FormScraper()
+        scraper.feed(page.text)
+        data = MultiDict(scraper.fields + [("action", "save")])
+        response = client.post(f"/instructor/authoring/questions/{key}/edit", data=data)
+        assert response.status_code == 302, (key, response.text[:3000])
+        assert "Nothing changed" in client.get(response.location).text, key

@@ -200,3 +200,35 @@ def test_documents_update_command_reports_moves_and_flags(instructor, app, runne
     assert result.exit_code == 0, result.output
     assert "moved q-move: p3 -> p4" in result.output
     assert 'needs review q-gone: quote from p4 not found: "bark at night"' in result.output
+
+
+def test_bank_load_of_a_changed_shipped_document_flags_the_browsers_questions(typed_app):
+    from pathlib import Path
+
+    from quiz.docparse import parse_document
+    source = Path(typed_app.config["QUESTIONS_DIR"]) / "nato-bih" / "source.txt"
+    text = source.read_text(encoding="utf-8")
+    number = next(b.number for b in parse_document(text, "text")
+                  if "leading areas for cooperation" in b.text)
+    with typed_app.app_context():
+        document = db.session.execute(db.select(Document)).scalar_one()
+        entry = {"id": "t-browser", "type": "true_false", "prompt": "SPS?", "answer": True,
+                 "explanation": "It says so.",
+                 "source": {"paragraph": number, "quote": "leading areas for cooperation"}}
+        checked = check_entry(entry, document_spec(document))
+        question = Question(key="t-browser", document_id=document.id, position=99)
+        db.session.add(question)
+        db.session.flush()
+        write_version(question, checked.spec, "browser: ines")
+        db.session.commit()
+    source.write_text(text.replace("leading areas for cooperation", "main fields of work"),
+                      encoding="utf-8")
+    result = typed_app.test_cli_runner().invoke(args=["bank", "load"])
+    assert result.exit_code == 0, result.output
+    assert "document nato-bih: Edition 2: 1 paragraph(s) changed" in result.output
+    assert f'needs review t-browser: quote from p{number} not found' in result.output
+    with typed_app.app_context():
+        flagged = db.session.execute(db.select(Question).filter_by(key="t-browser")).scalar_one()
+        assert flagged.status == "needs_review"
+        bank = db.session.execute(db.select(Question).filter_by(key="t-single")).scalar_one()
+        assert bank.status == "active" and bank.current.number == 1

@@ -118,10 +118,6 @@ def _without_source(entry: Mapping, document: DocumentSpec) -> QuestionSpec:
     )
 
 
-def citation_entry(citations) -> list[dict]:
-    return [{"paragraph": c.paragraph.number, "quote": c.quote} for c in citations]
-
-
 def entry_of(version: QuestionVersion, key: str, status: str = "") -> dict:
     """The bank entry of a stored version: what ``bank load`` reads back to the same version."""
     kind = get_type(version.type)
@@ -135,24 +131,31 @@ def entry_of(version: QuestionVersion, key: str, status: str = "") -> dict:
             else version.marks
     if status:
         entry["status"] = status
-    whole = [c for c in version.citations if not c.part]
+    return attach_citations(entry, [{"paragraph": c.paragraph.number, "quote": c.quote,
+                                     "part": c.part} for c in version.citations])
+
+
+def attach_citations(entry: dict, citations: list[dict]) -> dict:
+    """Put citations ({paragraph, quote, part}) where a bank writes them: the whole
+    question's under ``source``, an item's or a pair's under that item or pair."""
+    whole = [c for c in citations if not c.get("part")]
     if whole:
-        entry["source"] = _one_or_list(citation_entry(whole))
-    for part, cites in _parts(version.citations).items():
-        name, number = part.split()
-        rows = entry[PART_LISTS[name]]
-        index = int(number) - 1
-        row = rows[index] if isinstance(rows[index], Mapping) else {"text": rows[index]}
-        rows[index] = {**row, "source": _one_or_list(citation_entry(cites))}
-    return entry
-
-
-def _parts(citations) -> dict[str, list]:
-    found: dict[str, list] = {}
+        entry["source"] = _one_or_list([{"paragraph": c["paragraph"], "quote": c["quote"]}
+                                        for c in whole])
+    parts: dict[str, list] = {}
     for c in citations:
-        if c.part:
-            found.setdefault(c.part, []).append(c)
-    return found
+        if c.get("part"):
+            parts.setdefault(c["part"], []).append({"paragraph": c["paragraph"],
+                                                    "quote": c["quote"]})
+    for part, cites in parts.items():
+        name, number = part.split()
+        rows = entry.get(PART_LISTS.get(name, ""), [])
+        index = int(number) - 1
+        if not 0 <= index < len(rows):
+            continue
+        row = rows[index] if isinstance(rows[index], Mapping) else {"text": rows[index]}
+        rows[index] = {**row, "source": _one_or_list(cites)}
+    return entry
 
 
 def _one_or_list(items: list[dict]):

@@ -42,9 +42,7 @@ class ChoiceForm(Form):
 
 class ItemForm(Form):
     text = StringField("Text", validators=[Optional(), Length(max=1000)])
-    paragraph = SelectField("Its own source paragraph (optional)", choices=[],
-                            validate_choice=False)
-    quote = TextAreaField("Its evidence quote", validators=[Optional(), Length(max=2000)])
+    source = FieldList(FormField(CitationForm), min_entries=1)  # its own, optional
 
 
 class PairForm(ItemForm):
@@ -144,15 +142,31 @@ class QuestionForm(FlaskForm):
 
     def pad(self, paragraph_choices: list[tuple[str, str]]) -> None:
         """Offer blank rows and give every paragraph picker its choices."""
+        choices = options([("", "(none)")] + paragraph_choices)
         for rows in self.row_lists():
-            filled = sum(1 for row in rows if any((f.data or "").strip() for f in row.form
-                                                  if isinstance(f.data, str)))
-            while len(rows) < filled + BLANK_ROWS or len(rows) < rows.min_entries:
-                rows.append_entry()
-        for rows in self.row_lists():
-            for row in rows:
-                if "paragraph" in row.form:
-                    row.form.paragraph.choices = options([("", "(none)")] + paragraph_choices)
+            _pad(rows, BLANK_ROWS if rows is not self.source else 1, choices)
+
+
+def _filled(row) -> bool:
+    """Whether anything was typed or chosen in a row (its own citation rows included)."""
+    for sub in row.form:
+        if hasattr(sub, "entries"):
+            if any(_filled(inner) for inner in sub):
+                return True
+        elif isinstance(sub.data, str) and sub.data.strip():
+            return True
+    return False
+
+
+def _pad(rows: FieldList, blank: int, choices: list) -> None:
+    filled = sum(1 for row in rows if _filled(row))
+    while len(rows) < filled + blank or len(rows) < rows.min_entries:
+        rows.append_entry()
+    for row in rows:
+        if "paragraph" in row.form:
+            row.form.paragraph.choices = choices
+        if "source" in row.form:  # an item's or a pair's own citations
+            _pad(row.form.source, 1, choices)
 
 
 def _fill_rows(rows: FieldList, values: list[dict]) -> None:
@@ -269,7 +283,7 @@ class NumericForm(QuestionForm):
 
 
 def _row_source(row) -> dict:
-    cites = _citations([row])
+    cites = _citations(row.source)
     return {"source": cites} if cites else {}
 
 
@@ -290,8 +304,8 @@ class OrderingForm(QuestionForm):
         rows = []
         for item in entry.get("items") or []:
             if isinstance(item, Mapping):
-                source = (_source_rows(item.get("source")) or [{}])[0]
-                rows.append({"text": text_of(item.get("text")), **source})
+                rows.append({"text": text_of(item.get("text")),
+                             "source": _source_rows(item.get("source"))})
             else:
                 rows.append({"text": text_of(item)})
         _fill_rows(self.items, rows)
@@ -323,9 +337,9 @@ class MatchingForm(QuestionForm):
         rows = []
         for pair in entry.get("pairs") or []:
             if isinstance(pair, Mapping):
-                source = (_source_rows(pair.get("source")) or [{}])[0]
                 rows.append({"left": text_of(pair.get("left")),
-                             "right": text_of(pair.get("right")), **source})
+                             "right": text_of(pair.get("right")),
+                             "source": _source_rows(pair.get("source"))})
         _fill_rows(self.pairs, rows)
         self.distractors.data = "\n".join(text_of(d) for d in entry.get("distractors") or [])
 

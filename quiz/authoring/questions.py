@@ -29,7 +29,7 @@ from ..tables import sort_and_page
 from ..textmatch import find_quote
 from ..types import QUESTION_TYPES
 from . import bp
-from .entries import check_entry, document_spec, entry_of
+from .entries import attach_citations, check_entry, document_spec, entry_of
 from .forms import FORMS, QuestionForm
 from .preview import preview_of_spec, preview_of_version
 
@@ -134,10 +134,9 @@ def edit_question(key: str):
     form = FORMS[question.current.type](prefix="edit")
     if request.method == "GET":
         entry = entry_of(question.current, question.key)
-        for suggestion in (question.detail or {}).get("suggested", []) if \
-                question.status == DRAFT else []:
-            entry.setdefault("source", []).append(suggestion) if isinstance(
-                entry.get("source"), list) else entry.update(source=[suggestion])
+        suggested = (question.detail or {}).get("suggested") or []
+        if question.status == DRAFT and suggested:
+            attach_citations(entry, suggested)
         form.fill(entry)
     form.key.data = question.key
     return _editor(form, document, question)

@@ -70,12 +70,8 @@ def update_command(slug: str, file: Path, fmt: str | None) -> None:
     except DocumentError as exc:
         db.session.rollback()
         raise click.ClickException(f"{file}: {exc}") from None
-    click.echo(report.summary())
-    for m in report.moved:
-        click.echo(f"  moved {m.key}{' ' + m.part if m.part else ''}: p{m.old} -> p{m.new}")
-    for f in report.flagged:
-        click.echo(f"  needs review {f.key}{' ' + f.part if f.part else ''}: quote from "
-                   f"p{f.old} not found: \"{f.quote}\"")
+    for line in report.lines():
+        click.echo(line)
 
 
 def _document(slug: str | None):
