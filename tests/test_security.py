@@ -141,3 +141,24 @@ def test_usernames_answers_and_bank_texts_are_escaped_everywhere(tmp_path):
                  "/instructor/quizzes/all-types/items"):
         html = teacher.get(path).text
         assert PAYLOAD not in html, path
+
+
+def test_imported_questions_are_escaped_in_the_instructor_pages(app, tmp_path):
+    gift = tmp_path / "evil.gift"
+    gift.write_text(f"::evil:: Which year {PAYLOAD}? {{=2006 ~{PAYLOAD}}}\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(
+        args=["bank", "import", str(gift), "--format", "gift", "--document", "nato-bih"])
+    assert result.exit_code == 0, result.output
+    add_user(app, "teacher", role="instructor")
+    teacher = app.test_client()
+    log_in(teacher, "teacher")
+    listing = teacher.get("/instructor/authoring/questions?status=draft").text
+    assert PAYLOAD not in listing
+    links = re.findall(r'href="(/instructor/authoring/questions/[^"/?]+)"', listing)
+    assert links, "the imported draft is listed"
+    shown = 0
+    for link in set(links):
+        page = teacher.get(link).text
+        assert PAYLOAD not in page
+        shown += "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert shown  # the payload is there, as text
