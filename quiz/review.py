@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import url_for
 from markupsafe import Markup
@@ -62,12 +63,19 @@ def _by_paragraph(citations: list[Citation]) -> list[list[Citation]]:
     return list(groups.values())
 
 
+@lru_cache(maxsize=4096)
+def _marked(text: str, quotes: tuple[str, ...]) -> Markup:
+    """A paragraph with its quotes marked. Pure and slow (it folds typography character by
+    character), and every review shows the same few hundred: worked out once per process."""
+    return highlight(text, list(quotes))
+
+
 def _source(group: list[Citation]) -> SourceView:
     paragraph = group[0].paragraph
     return SourceView(
         paragraph=paragraph,
         parts=[c.part for c in group if c.part],
-        text=highlight(group[0].checked_text, [c.quote for c in group]),
+        text=_marked(group[0].checked_text, tuple(c.quote for c in group)),
         url=url_for("documents.view", slug=paragraph.document.slug, cite=group[0].id,
                     _anchor=paragraph.anchor),
     )

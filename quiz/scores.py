@@ -89,7 +89,9 @@ def item_report(quiz: Quiz) -> tuple[list[ItemReport], TestStats]:
         .join(QuestionVersion, QuestionVersion.id == Response.version_id)
         .join(Question, Question.id == QuestionVersion.question_id)
         .where(Attempt.quiz_id == quiz.id, Attempt.state == FINISHED)
-        .order_by(Response.attempt_id, Response.slot)
+        # attempt.id, not the equal response.attempt_id: SQLite then reads the rows in
+        # this order from its indexes instead of sorting them all
+        .order_by(Attempt.id, Response.slot)
     ).all()
     by_attempt: dict[int, dict[str, float]] = defaultdict(dict)
     percent_of: dict[int, float] = {}

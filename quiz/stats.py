@@ -88,7 +88,16 @@ class TestStats:
 
 
 def _variance(values: Sequence[float]) -> float | None:
-    return statistics.variance(values) if len(values) > 1 else None
+    """The sample variance. statistics.variance is exact but works in fractions, far too
+    slow for thousands of attempts; fsum is accurate to the last bits, and a constant
+    list still gives exactly 0, which the callers test for."""
+    if len(values) < 2:
+        return None
+    first = values[0]
+    if all(v == first for v in values):
+        return 0.0
+    mean = math.fsum(values) / len(values)
+    return math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
 
 
 def _covariance(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -106,11 +115,17 @@ def item_analysis(attempts: Sequence[dict[str, float]], max_marks: dict[str, flo
     an item absent from an attempt was not asked in it.
     """
     totals = [sum(a.values()) for a in attempts]
+    # Which attempts asked each item, in order: one pass over the answers, not one per item.
+    asked_in: dict[str, list[int]] = {}
+    for index, attempt in enumerate(attempts):
+        for key in attempt:
+            asked_in.setdefault(key, []).append(index)
     items: list[ItemStats] = []
     for key, maximum in max_marks.items():
-        marks = [a[key] for a in attempts if key in a]
-        others = [sum(a.values()) - a[key] for a in attempts if key in a]
-        overall = [sum(a.values()) for a in attempts if key in a]
+        indexes = asked_in.get(key, [])
+        marks = [attempts[i][key] for i in indexes]
+        others = [totals[i] - attempts[i][key] for i in indexes]
+        overall = [totals[i] for i in indexes]
         item = ItemStats(key, maximum, len(marks), guesses.get(key, 0.0))
         items.append(item)
         if not marks:
@@ -136,8 +151,12 @@ def item_analysis(attempts: Sequence[dict[str, float]], max_marks: dict[str, flo
 
 def _weights(items: list[ItemStats], attempts: Sequence[dict[str, float]]) -> None:
     asked = [i for i in items if i.count]
+    rank = {item.key: n for n, item in enumerate(asked)}
+    maximum = {item.key: item.max_marks for item in asked}
+    # Each attempt's maximum, summed in the items' order as before, from its own keys only.
     per_attempt_max = statistics.fmean(
-        [sum(i.max_marks for i in asked if i.key in a) for a in attempts]) if attempts else 0
+        [sum(maximum[k] for k in sorted((k for k in a if k in rank), key=rank.__getitem__))
+         for a in attempts]) if attempts else 0
     root_sum = sum(math.sqrt(i.covariance_overall) for i in asked
                    if i.covariance_overall is not None and i.covariance_overall >= 0)
     for item in asked:
