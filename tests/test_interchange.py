@@ -82,12 +82,9 @@ def test_yaml_export_loads_back_to_the_same_questions_and_quizzes(app, tmp_path)
     with copy.app_context():
         quiz = db.session.execute(db.select(Quiz).filter_by(key=quiz_key)).scalar_one()
         assert (quiz.time_limit, quiz.attempts_allowed) == (30, 2)
-        db.engine.dispose()
     # Loading the export again changes nothing.
     result = cli(copy, "bank", "load")
     assert "0 added, 0 updated" in result.output
-    with copy.app_context():
-        db.engine.dispose()
 
 
 def test_yaml_export_reports_what_it_leaves_out(app, tmp_path):
@@ -166,7 +163,6 @@ def test_export_then_import_gives_the_same_questions_as_drafts(typed, tmp_path, 
         assert question.detail["suggested"] == [{
             "paragraph": 12, "quote": "joined the Partnership for Peace (PfP) programme in 2006",
             "part": ""}]
-        db.engine.dispose()
 
 
 def test_drafts_never_enter_quizzes_and_a_confirmed_source_makes_them_active(tmp_path, typed):
@@ -209,7 +205,6 @@ def test_drafts_never_enter_quizzes_and_a_confirmed_source_makes_them_active(tmp
         attempt = start_attempt(user, quiz)
         assert [r.version.question.key for r in attempt.responses] == ["t-single"]
         db.session.rollback()
-        db.engine.dispose()
 
 
 def test_moodle_xml_export_follows_moodles_structure(typed, tmp_path):
@@ -260,8 +255,6 @@ def test_aiken_round_trip_of_single_choice_questions(typed, tmp_path):
     [(key, row)] = by_key(target).items()
     assert key == "nato-bih-imported" and row[1] == "single_choice"
     assert [c["text"] for c in row[3]["choices"]] == ["2006", "2010", "2004"]
-    with target.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize("fmt, content, expected", [

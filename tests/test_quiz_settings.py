@@ -68,7 +68,6 @@ def test_bank_settings_are_loaded(tmp_path):
         quiz = db.session.execute(db.select(Quiz).filter_by(key="z")).scalar_one()
         assert (quiz.time_limit, quiz.attempts_allowed, quiz.review) == (20, 2, "after_close")
         assert quiz.closes_at.isoformat() == "2030-01-01T12:00:00"
-        db.engine.dispose()
 
 
 def test_start_refuses_beyond_the_attempts_allowed(typed_app):
