@@ -358,3 +358,68 @@ def test_export_without_document_needs_one_when_several_exist(typed, tmp_path):
 
 def test_fixture_library_is_untouched(tmp_path):
     assert fixture_library(tmp_path, "all_types.yaml").is_dir()
+
+
+NOTES = """# Field notes
+
+## Weather
+
+The sky was blue in 2020.
+
+- Rain fell on Monday.
+- Snow fell on Friday.
+
+## Animals
+
+Cats sleep all day long.
+"""
+
+
+def test_a_browser_document_and_its_questions_round_trip_through_files(typed, tmp_path):
+    source = tmp_path / "notes.md"
+    source.write_text(NOTES, encoding="utf-8")
+    assert cli(typed, "documents", "add", str(source), "--slug", "notes").exit_code == 0
+    with typed.app_context():
+        document = db.session.execute(db.select(Document).filter_by(slug="notes")).scalar_one()
+        entry = {"id": "notes-order", "type": "ordering", "prompt": "Order the days.",
+                 "items": [{"text": "Rain", "source": [{"paragraph": 4, "quote": "Monday"}]},
+                           {"text": "Snow", "source": {"paragraph": 5, "quote": "Friday"}},
+                           "Sun"],
+                 "explanation": "Monday, then Friday.",
+                 "source": {"paragraph": 3, "quote": "sky was blue"}}
+        checked = check_entry(entry, document_spec(document))
+        assert checked.spec, checked.errors
+        question = Question(key="notes-order", document_id=document.id, position=1)
+        db.session.add(question)
+        db.session.flush()
+        write_version(question, checked.spec, "browser: ines")
+        db.session.add(Quiz(key="notes-quiz", document_id=document.id, title="Notes",
+                            select={"section": "weather"}))
+        db.session.commit()
+    folder = tmp_path / "library" / "notes"
+    result = cli(typed, "documents", "export", "notes", str(folder))
+    assert result.exit_code == 0, result.output
+    result = cli(typed, "bank", "export", "--document", "notes", "-o", str(folder / "bank.yaml"))
+    assert result.exit_code == 0, result.output
+    original = {k: v for k, v in by_key(typed).items() if k.startswith("notes")}
+    (tmp_path / "copy").mkdir()
+    copy = make_app(tmp_path / "copy", questions_dir=folder.parent)
+    result = cli(copy, "init")
+    assert result.exit_code == 0, result.output
+    assert by_key(copy) == original
+    with copy.app_context():
+        quiz = db.session.execute(db.select(Quiz).filter_by(key="notes-quiz")).scalar_one()
+        assert quiz.select == {"section": "weather"}
+
+
+def test_a_shipped_document_is_rebuilt_to_the_same_paragraphs(typed, tmp_path):
+    from quiz.docparse import parse_document
+    from quiz.interchange.documentfiles import source_of
+    with typed.app_context():
+        document = db.session.execute(db.select(Document)).scalar_one()
+        text, fmt = source_of(document)
+        assert fmt == "markdown"
+        rebuilt = [(b.number, b.kind, b.text, b.level, b.section)
+                   for b in parse_document(text, fmt)]
+        stored = [(p.number, p.kind, p.text, p.level, p.section) for p in document.paragraphs]
+        assert rebuilt == stored

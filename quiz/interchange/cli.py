@@ -74,6 +74,16 @@ def update_command(slug: str, file: Path, fmt: str | None) -> None:
         click.echo(line)
 
 
+@documents.command("export")
+@click.argument("slug")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def export_document_command(slug: str, folder: Path) -> None:
+    """Write document SLUG as a questions/ folder (document.yaml and its text) in FOLDER."""
+    from .documentfiles import write_folder
+    files = write_folder(_document(slug), folder)
+    click.echo("Wrote " + ", ".join(str(f) for f in files) + ".")
+
+
 def _document(slug: str | None):
     from ..models import Document, Question
     if slug:
