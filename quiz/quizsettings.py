@@ -20,6 +20,7 @@ REVIEW_OPTIONS = {
 # click in the last second); later ones are refused and the attempt is closed.
 GRACE = timedelta(seconds=60)
 SETTING_FIELDS = ("time_limit", "attempts", "review", "opens", "closes")
+LIMITS = {"time_limit": 7 * 24 * 60, "attempts": 1000}  # a week; more is surely a typo
 
 
 def parse_when(value) -> datetime | None:
@@ -44,6 +45,8 @@ def check_settings(entry: Mapping, report: Callable[[str, str], None]) -> dict:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             report(f"'{key}' must be a whole number (0 for no limit)", key)
+        elif value > LIMITS[key]:
+            report(f"'{key}' must be at most {LIMITS[key]}", key)
         else:
             values[column] = value
     review = entry.get("review")

@@ -302,3 +302,22 @@ def test_every_seed_question_survives_its_edit_form_unchanged(app):
         response = client.post(f"/instructor/authoring/questions/{key}/edit", data=data)
         assert response.status_code == 302, (key, response.text[:3000])
         assert "Nothing changed" in client.get(response.location).text, key
+
+
+def test_out_of_range_input_gets_a_message_not_a_server_error(instructor):
+    url = "/instructor/authoring/documents/nato-bih/quote-check"
+    huge = "9" * 30
+    assert instructor.get(url, query_string={"paragraph": huge, "quote": "x"}).json == {
+        "found": False, "text": "", "message": "Choose a paragraph."}
+    assert instructor.get(f"/instructor/authoring/questions/t-single/versions/{huge}"
+                          ).status_code == 404
+    response = post_new(instructor, "single_choice", **{**SINGLE, "marks": "1e999"})
+    assert response.status_code == 400 and "&#39;marks&#39; must be a number above zero" \
+        in response.text
+    page = instructor.get("/instructor/authoring/quizzes/new")
+    response = instructor.post("/instructor/authoring/quizzes/new", data={
+        "csrf_token": csrf_token(page.text), "key": "huge", "title": "Huge",
+        "document": "nato-bih", "rule": "all", "grading": "highest", "review": "immediately",
+        "time_limit": "99999999", "attempts": "0"})
+    assert response.status_code == 400
+    assert "&#39;time_limit&#39; must be at most 10080" in response.text

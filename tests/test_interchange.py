@@ -277,6 +277,7 @@ def test_aiken_round_trip_of_single_choice_questions(typed, tmp_path):
      "f.aiken:4: ANSWER: C is not one of the options (A, B)"),
     ("aiken", b"Question one?\nA. a\nB. b\n", "f.aiken:1: question 'Question one?' has no"),
     ("gift", "caf\u00e9 {=a ~b}".encode("latin-1"), "f.gift:1: not UTF-8 text"),
+    ("gift", b"::n::How many?{#1e999:0}\n", "f.gift:1: question 'n': '1e999:0' is not a finite"),
 ])
 def test_malformed_files_say_line_and_reason_and_write_nothing(typed, tmp_path, fmt, content,
                                                                expected):

@@ -5,6 +5,7 @@ type registry and the bank checker, which ``entries.check_entry`` runs.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
@@ -69,6 +70,8 @@ def _number(text: str | None):
     try:
         value = float(text.replace(",", ""))
     except ValueError:
+        return text
+    if not math.isfinite(value):
         return text
     return int(value) if value == int(value) and "." not in text else value
 

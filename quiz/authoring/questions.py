@@ -33,6 +33,8 @@ from .entries import attach_citations, check_entry, document_spec, entry_of
 from .forms import FORMS, QuestionForm
 from .preview import preview_of_spec, preview_of_version
 
+MAX_INT = 2**31 - 1  # the largest number an integer column holds everywhere
+
 
 class ActionForm(FlaskForm):
     """Only a CSRF token, for buttons that change something."""
@@ -227,7 +229,8 @@ def quote_check(slug: str):
     document = document_or_404(slug)
     number = request.args.get("paragraph", "").removeprefix("p")
     paragraph = db.session.execute(db.select(Paragraph).filter_by(
-        document_id=document.id, number=int(number) if number.isdigit() else -1)).scalar()
+        document_id=document.id,
+        number=int(number) if number.isdigit() and len(number) < 10 else -1)).scalar()
     if paragraph is None:
         return jsonify(found=False, text="", message="Choose a paragraph.")
     quote = request.args.get("quote", "")
@@ -267,6 +270,8 @@ def question_detail(key: str):
 @bp.route("/questions/<key>/versions/<int:number>")
 def version_preview(key: str, number: int):
     question = question_or_404(key)
+    if number > MAX_INT:
+        abort(404)
     version = db.first_or_404(db.select(QuestionVersion).filter_by(
         question_id=question.id, number=number))
     return render_template("authoring/question_preview.html", question=question,

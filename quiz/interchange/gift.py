@@ -7,6 +7,7 @@ general feedback after the explanation, and in comments.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -272,6 +273,8 @@ def _numeric(text: str, common: dict) -> dict | str:
             answer, tolerance = float(answer_text), float(tolerance_text or 0)
     except ValueError:
         raise ValueError(f"'{value}' is not a number (write #answer:tolerance)") from None
+    if not (math.isfinite(answer) and math.isfinite(tolerance)):
+        raise ValueError(f"'{value}' is not a finite number")
     return {"type": "numeric", **common, "answer": _plain(answer), "tolerance": _plain(tolerance)}
 
 

@@ -10,6 +10,7 @@ general feedback; tags become tags; marks the default grade.
 from __future__ import annotations
 
 import html
+import math
 from html.parser import HTMLParser
 
 # Only builds XML for export; imports parse with defusedxml.
@@ -210,6 +211,8 @@ def parse_moodle_xml(data: bytes) -> Parsed:
         if grade:
             try:
                 marks = _plain(float(grade))
+                if not math.isfinite(marks):
+                    raise ValueError
             except ValueError:
                 parsed.errors.append(f"{line}: question '{name}': defaultgrade '{grade}' is "
                                      "not a number")
@@ -263,6 +266,8 @@ def _entry(node: Element, qtype: str) -> dict | str:
         try:
             value = float(_child_text(best[0], "text"))
             tolerance = float(_child_text(best[0], "tolerance") or 0)
+            if not (math.isfinite(value) and math.isfinite(tolerance)):
+                raise ValueError
         except ValueError:
             raise ValueError("the numerical answer and tolerance must be numbers") from None
         entry = {"type": "numeric", "answer": _plain(value), "tolerance": _plain(tolerance)}
