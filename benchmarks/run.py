@@ -27,8 +27,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+REFERENCE = ("reference (fortunes)", "reference", "get", False)
 PATHS = [  # (label, plan, wrk mode, target applies)
-    ("reference (fortunes)", "reference", "get", False),
     ("home", "home", "get", False),
     ("document view", "document", "get", False),
     ("quiz page", "quiz_page", "get", True),
@@ -122,19 +122,23 @@ def spread(values: list[float], scale: float = 1, places: int = 0) -> str:
 
 
 def load_table(results: dict, concurrencies: list[int]) -> list[str]:
+    """Each path's runs were paired with a reference run just before; ratios are per pair."""
     lines = ["| path | concurrency | req/s median (min–max) | × reference | "
              "p99 ms median (min–max) | × reference | target | errors |",
              "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
     for c in concurrencies:
-        ref = results[("reference", c)]
-        ref_rps = statistics.median(r["rps"] for r in ref)
-        ref_p99 = statistics.median(r["p99_us"] for r in ref)
+        references = [ref for plan in PATHS for _, ref in results[(plan[1], c)]]
+        rps, p99 = [r["rps"] for r in references], [r["p99_us"] for r in references]
+        errors = sum(r["socket_errors"] + r["unexpected_status"] for r in references)
+        lines.append(f"| {REFERENCE[0]} | {c} | {spread(rps)} | 1 | {spread(p99, 1e-3, 1)} "
+                     f"| 1 |  | {errors} |")
         for label, plan, _mode, targeted in PATHS:
-            runs = results[(plan, c)]
+            pairs = results[(plan, c)]
+            runs = [run for run, _ in pairs]
             rps = [r["rps"] for r in runs]
             p99 = [r["p99_us"] for r in runs]
-            rps_ratio = statistics.median(rps) / ref_rps
-            p99_ratio = statistics.median(p99) / ref_p99
+            rps_ratio = statistics.median(r["rps"] / ref["rps"] for r, ref in pairs)
+            p99_ratio = statistics.median(r["p99_us"] / ref["p99_us"] for r, ref in pairs)
             verdict = ""
             if targeted:
                 verdict = "met" if rps_ratio >= RPS_TARGET and p99_ratio <= P99_TARGET \
@@ -210,20 +214,25 @@ def load_phase(args, scratch: Path) -> list[str]:
                        args.workers, HERE, "/fortunes")
     results: dict = {}
     try:
+        wrk(reference.port, plans / "reference.tsv", "get", 4, 1)
         for _label, plan, mode, _ in PATHS:  # warm-up: templates compiled, caches filled
             if mode != "submit":
-                server = reference if plan == "reference" else app
-                wrk(server.port, plans / f"{plan}.tsv", mode, 4, 1)
+                wrk(app.port, plans / f"{plan}.tsv", mode, 4, 1)
+        # Other work on the machine comes and goes: each run of a path is paired with a
+        # run of the reference just before it, and compared with that one.
         for run in range(args.runs):
             for c in args.concurrency:
                 for label, plan, mode, _ in PATHS:
                     if mode == "submit":
                         scenario(env, plans, "--reset-pool")
-                    server = reference if plan == "reference" else app
-                    result = wrk(server.port, plans / f"{plan}.tsv", mode, c, args.duration)
-                    results.setdefault((plan, c), []).append(result)
-                    print(f"run {run + 1} c={c} {label}: {result['rps']:.0f} req/s, p99 "
-                          f"{result['p99_us'] / 1000:.1f} ms", flush=True)
+                    ref = wrk(reference.port, plans / "reference.tsv", "get", c, args.duration)
+                    result = wrk(app.port, plans / f"{plan}.tsv", mode, c, args.duration)
+                    results.setdefault((plan, c), []).append((result, ref))
+                    print(f"run {run + 1} c={c} {label}: {result['rps']:.0f} req/s "
+                          f"({result['rps'] / ref['rps']:.2f} of the reference), p99 "
+                          f"{result['p99_us'] / 1000:.1f} ms "
+                          f"({result['p99_us'] / ref['p99_us']:.2f}), load {load_average()}",
+                          flush=True)
         app_rss, reference_rss = app.worker_rss_mb(), reference.worker_rss_mb()
     finally:
         app.stop()

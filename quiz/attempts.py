@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 import secrets
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -125,17 +125,23 @@ def finish_if_overdue(attempt: Attempt) -> bool:
 def submit_attempt(attempt: Attempt) -> bool:
     """Grade and close the attempt; False when it was already closed (a repeated submit).
 
-    The answers are graded as loaded, then one compare-and-set closes the attempt with
-    its marks, so two submits cannot both grade it; the responses' marks follow in one
-    batch. (A write transaction on SQLite begins immediate: no save slips in between.)
+    The answers are read and graded (plain rows: grading needs no objects), then one
+    compare-and-set closes the attempt with its marks, so two submits cannot both grade
+    it; the responses' marks follow in one batch. (A write transaction on SQLite begins
+    immediate: no save slips in between.)
     """
     if attempt.finished:
         return False
     grades = []
-    for response in attempt.responses:
-        fraction = get_type(response.version.type).grade(response.version.data, response.answer)
-        grades.append((response, fraction, round(fraction * response.max_marks, 4)))
-    total = sum(marks for _, _, marks in grades)
+    for response_id, answer, max_marks, kind, data in db.session.execute(
+            select(Response.id, Response.answer, Response.max_marks, QuestionVersion.type,
+                   QuestionVersion.data)
+            .join(QuestionVersion, QuestionVersion.id == Response.version_id)
+            .where(Response.attempt_id == attempt.id).order_by(Response.slot)):
+        fraction = get_type(kind).grade(data, answer)
+        grades.append({"id": response_id, "fraction": fraction,
+                       "marks": round(fraction * max_marks, 4)})
+    total = sum(grade["marks"] for grade in grades)
     values = {"state": FINISHED, "finished_at": utcnow(), "marks": round(total, 4),
               "percent": round(100 * total / attempt.max_marks, 2) if attempt.max_marks else 0.0}
     closed = db.session.execute(
@@ -149,7 +155,6 @@ def submit_attempt(attempt: Attempt) -> bool:
         return False
     for name, value in values.items():
         set_committed_value(attempt, name, value)
-    for response, fraction, marks in grades:
-        response.fraction, response.marks = fraction, marks
-    db.session.flush()
+    if grades:  # an UPDATE by primary key, one executemany for every response
+        db.session.execute(update(Response), grades)
     return True

@@ -42,8 +42,8 @@ class ActionForm(FlaskForm):
 @bp.route("/")
 def home():
     documents = db.session.execute(
-        db.select(Document).options(selectinload(Document.quizzes)).order_by(Document.title)
-    ).scalars().all()
+        db.select(Document).options(joinedload(Document.quizzes)).order_by(Document.title)
+    ).unique().scalars().all()
     open_quiz_ids = set()
     if current_user.is_authenticated:
         open_quiz_ids = set(db.session.execute(
@@ -92,7 +92,6 @@ _TIME_UP = "Time was up: your attempt was submitted with the answers saved befor
 # An attempt page loads its attempt, quiz and responses in one statement; the review
 # adds each response's version, citations, paragraphs and documents in one more.
 WITH_RESPONSES = (joinedload(Attempt.quiz), joinedload(Attempt.responses))
-FOR_GRADING = (joinedload(Attempt.responses).joinedload(Response.version),)
 FOR_REVIEW = (joinedload(Attempt.quiz), joinedload(Attempt.user), selectinload(
     Attempt.responses).joinedload(Response.version).joinedload(QuestionVersion.citations)
     .joinedload(Citation.paragraph).joinedload(Paragraph.document))
@@ -189,7 +188,7 @@ def summary(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
 def submit(attempt_id: int):
-    attempt = _attempt_for(attempt_id, answering=True, load=FOR_GRADING)
+    attempt = _attempt_for(attempt_id, answering=True, load=())  # submit_attempt reads the rest
     if not ActionForm().validate_on_submit():
         abort(400)
     if submit_attempt(attempt):
