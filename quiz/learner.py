@@ -20,12 +20,8 @@ from .extensions import db
 from .models import (
     IN_PROGRESS,
     Attempt,
-    Citation,
     Document,
-    Paragraph,
-    QuestionVersion,
     Quiz,
-    Response,
     utcnow,
 )
 from .quizsettings import REVIEW_OPTIONS, answers_visible
@@ -90,11 +86,9 @@ _TIME_UP = "Time was up: your attempt was submitted with the answers saved befor
 
 
 # An attempt page loads its attempt, quiz and responses in one statement; the review
-# adds each response's version, citations, paragraphs and documents in one more.
+# loads the attempt with its quiz and learner, then reads its questions as rows (review.py).
 WITH_RESPONSES = (joinedload(Attempt.quiz), joinedload(Attempt.responses))
-FOR_REVIEW = (joinedload(Attempt.quiz), joinedload(Attempt.user), selectinload(
-    Attempt.responses).joinedload(Response.version).joinedload(QuestionVersion.citations)
-    .joinedload(Citation.paragraph).joinedload(Paragraph.document))
+FOR_REVIEW = (joinedload(Attempt.quiz), joinedload(Attempt.user))
 
 
 def _attempt_for(attempt_id: int, *, answering: bool, load=WITH_RESPONSES) -> Attempt:
