@@ -101,8 +101,9 @@ def item_report(quiz: Quiz) -> tuple[list[ItemReport], TestStats]:
         by_attempt[attempt_id][key] = marks or 0.0
         percent_of[attempt_id] = percent
         max_marks.setdefault(key, maximum)
-        version_of.setdefault(key, version_id)
-    versions = _versions(set(version_of.values()))
+        # An edited question has several versions among the attempts: describe the latest.
+        version_of[key] = max(version_id, version_of.get(key, 0))
+    versions = _versions({row[5] for row in rows})
     guesses = {k: get_type(versions[v].type).random_guess(versions[v].data)
                for k, v in version_of.items()}
     items, test = item_analysis(list(by_attempt.values()), max_marks, guesses)
@@ -131,24 +132,28 @@ def _distractors(rows, percent_of: dict[int, float], versions) -> dict[str, list
     ranked = sorted(percent_of, key=percent_of.get)
     band = max(1, round(len(ranked) * HIGH_LOW_SHARE)) if ranked else 0
     low, high = set(ranked[:band]), set(ranked[-band:]) if band else set()
-    result: dict[str, list[dict]] = {}
+    # Choices are counted by their text, so versions that reorder or edit them add up.
+    result: dict[str, dict[str, dict]] = {}
     for attempt_id, key, _marks, _maximum, answer, version_id, _percent in rows:
         version = versions[version_id]
         if version.type not in CHOICE_TYPES:
             continue
-        if key not in result:
-            result[key] = _choice_rows(version)
+        options = _choice_rows(version)
+        table = result.setdefault(key, {})
+        for option in options:
+            table.setdefault(option["text"], option)
         picked = [answer] if version.type != "multiple_response" else (answer or [])
         if version.type == "true_false":
             picked = [] if answer is None else [0 if answer else 1]
         for index in picked:
-            if index is None or not 0 <= index < len(result[key]):
+            if isinstance(index, bool) or not isinstance(index, int) \
+                    or not 0 <= index < len(options):
                 continue
-            row = result[key][index]
+            row = table[options[index]["text"]]
             row["picks"] += 1
             row["high"] += attempt_id in high
             row["low"] += attempt_id in low
-    return result
+    return {key: list(table.values()) for key, table in result.items()}
 
 
 def _choice_rows(version: QuestionVersion) -> list[dict]:

@@ -232,3 +232,22 @@ def test_demo_seed_is_reproducible_and_spares_real_learners(app, runner):
     with app.app_context():
         names = set(db.session.execute(db.select(User.username)).scalars())
         assert "real" in names and len(names) == 6
+
+
+def test_item_analysis_spans_the_versions_of_an_edited_question(typed_app, people):
+    take(people["ann"], {1})
+    questions = typed_app.config["QUESTIONS_DIR"]
+    bank = __import__("pathlib").Path(questions) / "nato-bih" / "all_types.yaml"
+    bank.write_text(bank.read_text().replace(
+        'choices: ["2006", {text: "2010", feedback: That is the MAP invitation.}, "2004"]',
+        'choices: ["2004", "2006", {text: "2010", feedback: That is the MAP invitation.}]'))
+    assert typed_app.test_cli_runner().invoke(args=["bank", "load"]).exit_code == 0
+    take(people["bob"], {1})
+    page = people["teacher"].get("/instructor/quizzes/all-types/items")
+    assert page.status_code == 200
+    result = typed_app.test_cli_runner().invoke(args=["stats", "items", "all-types", "--json"])
+    single = next(i for i in json.loads(result.output)["items"] if i["key"] == "t-single")
+    picks = {c["text"]: c["picks"] for c in single["choices"]}
+    # Both picked the first choice shown in their version: 2006 in the old, 2004 in the new.
+    assert picks == {"2004": 1, "2006": 1, "2010": 0}
+    assert single["count"] == 2 and single["facility"] == 0.5
