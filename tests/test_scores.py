@@ -248,6 +248,6 @@ def test_item_analysis_spans_the_versions_of_an_edited_question(typed_app, peopl
     result = typed_app.test_cli_runner().invoke(args=["stats", "items", "all-types", "--json"])
     single = next(i for i in json.loads(result.output)["items"] if i["key"] == "t-single")
     picks = {c["text"]: c["picks"] for c in single["choices"]}
-    # Both picked the first choice shown in their version: 2006 in the old, 2004 in the new.
+    # Both picked choice 0 of their version: 2006 in the old one, 2004 in the new.
     assert picks == {"2004": 1, "2006": 1, "2010": 0}
     assert single["count"] == 2 and single["facility"] == 0.5
