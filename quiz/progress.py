@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -18,7 +19,9 @@ from .models import (
     QuestionVersion,
     Quiz,
     Response,
+    utcnow,
 )
+from .quizsettings import answers_visible
 
 RECENT = 3  # mastery looks at the latest answers to questions citing a paragraph
 MASTERED = 0.8
@@ -71,14 +74,17 @@ class Answer:
     prompt: str
     fraction: float
     paragraphs: tuple[int, ...]  # paragraph ids, each once, the first citation's first
+    answers_shown: bool = True  # False while its quiz's review settings hide the answers
 
 
 def answers(user_id: int) -> list[Answer]:
     """Every answer of the learner's finished attempts, oldest first, in two statements."""
     finished = (Attempt.user_id == user_id, Attempt.state == FINISHED)
     rows = db.session.execute(
-        select(Question.key, Response.version_id, QuestionVersion.prompt, Response.fraction)
+        select(Question.key, Response.version_id, QuestionVersion.prompt, Response.fraction,
+               Quiz.review, Quiz.closes_at)
         .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
         .join(QuestionVersion, QuestionVersion.id == Response.version_id)
         .join(Question, Question.id == QuestionVersion.question_id)
         .where(*finished).order_by(Attempt.finished_at, Attempt.id, Response.slot)
@@ -91,8 +97,10 @@ def answers(user_id: int) -> list[Answer]:
             .order_by(Citation.version_id, Citation.position)):
         if paragraph_id not in cited[version_id]:
             cited[version_id].append(paragraph_id)
-    return [Answer(key, version_id, prompt, fraction or 0.0, tuple(cited.get(version_id, ())))
-            for key, version_id, prompt, fraction in rows]
+    now = utcnow()
+    return [Answer(key, version_id, prompt, fraction or 0.0, tuple(cited.get(version_id, ())),
+                   answers_visible(SimpleNamespace(review=review, closes_at=closes), now))
+            for key, version_id, prompt, fraction, review, closes in rows]
 
 
 def mastery_of(history: list[Answer]) -> dict[int, Mastery]:
@@ -157,7 +165,9 @@ def missed_questions(history: list[Answer], paragraphs: dict[int, Paragraph]) ->
     missed = []
     for key in keys:
         last, h = latest[key], fractions[key]
-        first = paragraphs.get(last.paragraphs[0]) if last.paragraphs else None
+        # Where the answer lies stays hidden while the quiz hides its answers.
+        first = paragraphs.get(last.paragraphs[0]) if last.paragraphs and last.answers_shown \
+            else None
         missed.append(Missed(key, last.prompt, len(h), sum(1 for f in h if f < 1), h[-1], first))
     missed.sort(key=lambda m: (-m.missed, m.last_fraction, m.key))
     return missed

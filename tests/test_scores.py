@@ -251,3 +251,20 @@ def test_item_analysis_spans_the_versions_of_an_edited_question(typed_app, peopl
     # Both picked choice 0 of their version: 2006 in the old one, 2004 in the new.
     assert picks == {"2004": 1, "2006": 1, "2010": 0}
     assert single["count"] == 2 and single["facility"] == 0.5
+
+
+def test_missed_questions_do_not_point_at_the_answer_while_the_quiz_hides_answers(typed_app,
+                                                                                   people):
+    with typed_app.app_context():
+        quiz = db.session.execute(db.select(Quiz).filter_by(key="all-types")).scalar_one()
+        quiz.review = "never"
+        db.session.commit()
+    take(people["ann"], {2, 3, 4, 5, 6, 7})
+    page = people["ann"].get("/me/progress").text
+    assert "In which year did the country join PfP?" in page
+    assert "Reread paragraph 12" not in page
+    with typed_app.app_context():
+        db.session.execute(db.select(Quiz).filter_by(key="all-types")).scalar_one().review = \
+            "immediately"
+        db.session.commit()
+    assert "Reread paragraph 12" in people["ann"].get("/me/progress").text
