@@ -1,6 +1,8 @@
 """The learner's side: the home page, quizzes, attempts and their reviews."""
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -87,13 +89,22 @@ _TIME_UP = "Time was up: your attempt was submitted with the answers saved befor
 
 # An attempt page loads its attempt, quiz and responses in one statement; the review
 # loads the attempt with its quiz and learner, then reads its questions as rows (review.py).
-WITH_RESPONSES = (joinedload(Attempt.quiz), joinedload(Attempt.responses))
-FOR_REVIEW = (joinedload(Attempt.quiz), joinedload(Attempt.user))
+# (Built on first use: building them configures every mapper, which is no work for import.)
+LOADS = {
+    "responses": lambda: (joinedload(Attempt.quiz), joinedload(Attempt.responses)),
+    "review": lambda: (joinedload(Attempt.quiz), joinedload(Attempt.user)),
+    "attempt": tuple,
+}
 
 
-def _attempt_for(attempt_id: int, *, answering: bool, load=WITH_RESPONSES) -> Attempt:
+@cache
+def _options(load: str) -> tuple:
+    return LOADS[load]()
+
+
+def _attempt_for(attempt_id: int, *, answering: bool, load: str = "responses") -> Attempt:
     """The attempt, if the current user may see it (answer it, when ``answering``); else 404."""
-    attempt = db.get_or_404(Attempt, attempt_id, options=load)
+    attempt = db.get_or_404(Attempt, attempt_id, options=_options(load))
     mine = attempt.user_id == current_user.id
     if not mine and (answering or not current_user.is_instructor):
         abort(404)
@@ -182,7 +193,7 @@ def summary(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
 def submit(attempt_id: int):
-    attempt = _attempt_for(attempt_id, answering=True, load=())  # submit_attempt reads the rest
+    attempt = _attempt_for(attempt_id, answering=True, load="attempt")  # submit reads the rest
     if not ActionForm().validate_on_submit():
         abort(400)
     if submit_attempt(attempt):
@@ -196,7 +207,7 @@ def submit(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int):
-    attempt = _attempt_for(attempt_id, answering=False, load=FOR_REVIEW)
+    attempt = _attempt_for(attempt_id, answering=False, load="review")
     if not attempt.finished:
         if attempt.user_id != current_user.id:
             return render_template("learner/in_progress.html", attempt=attempt)
