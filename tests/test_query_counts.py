@@ -158,3 +158,21 @@ def test_a_learner_with_a_long_history_runs_as_few_statements(counted_app, runne
                         ("my attempts", "/me/attempts"), ("my progress", "/me/progress")):
         pages.request(label, "GET", path)
         assert pages.counts[label] == fresh[label], label
+
+
+REPORTS = ("/instructor/gradebook", "/instructor/quizzes/quick/items",
+           "/instructor/quizzes/quick", "/instructor/documents/nato-bih/paragraphs",
+           "/instructor/quizzes", "/instructor/attempts")
+
+
+def test_instructor_reports_run_as_many_statements_for_forty_learners_as_for_one(app, runner):
+    add_user(app, "teacher", role="instructor")
+    pages = Pages(app, app.test_client())
+    assert log_in(pages.client, "teacher").status_code == 302
+    counts = []
+    for learners in ("1", "40"):  # every demo learner takes the quick quiz
+        assert runner.invoke(args=["demo", "seed", "--learners", learners]).exit_code == 0
+        for path in REPORTS:
+            pages.request(path, "GET", path)
+        counts.append(dict(pages.counts))
+    assert counts[0] == counts[1]
