@@ -34,7 +34,8 @@ def _print_errors(errors) -> None:
 def _load(only: Path | None) -> None:
     library = read_library(_questions_dir(), only)
     try:
-        report = load_library(library)
+        with progress(library.questions, label="Loading questions") as questions:
+            report = load_library(library, questions)
         db.session.commit()
     except LibraryInvalid as exc:
         db.session.rollback()

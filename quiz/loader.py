@@ -55,13 +55,16 @@ def spec_hash(spec: QuestionSpec) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def load_library(library: Library) -> LoadReport:
-    """Load every document, question and quiz of a checked library."""
+def load_library(library: Library, questions=None) -> LoadReport:
+    """Load every document, question and quiz of a checked library.
+
+    ``questions`` may wrap the list of questions to watch the load go by (a progress bar).
+    """
     if library.errors:
         raise LibraryInvalid(library.errors)
     report = LoadReport()
     documents = {slug: _load_document(spec, report) for slug, spec in library.documents.items()}
-    for position, spec in enumerate(library.questions):
+    for position, spec in enumerate(library.questions if questions is None else questions):
         _load_question(spec, documents[spec.document], position, report)
     for spec in library.quizzes:
         _load_quiz(spec, documents[spec.document], report)

@@ -268,3 +268,31 @@ def test_missed_questions_do_not_point_at_the_answer_while_the_quiz_hides_answer
             "immediately"
         db.session.commit()
     assert "Reread paragraph 12" in people["ann"].get("/me/progress").text
+
+
+def test_long_commands_show_a_bar_on_a_terminal_and_stay_quiet_when_piped(monkeypatch,
+                                                                            typed_app, people,
+                                                                            tmp_path):
+    import io
+    import sys
+
+    from quiz.cli import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    with progress(range(40), label="Loading questions") as items:
+        assert sum(items) == 780
+    assert "Loading questions" in sys.stderr.getvalue()
+    assert "100%" in sys.stderr.getvalue()
+    monkeypatch.undo()
+
+    take(people["ann"], {1})
+    runner = typed_app.test_cli_runner()
+    for args in (["export", "responses", "-o", str(tmp_path / "r.csv")],
+                 ["bank", "load"], ["demo", "seed", "--learners", "3", "--force"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+        assert "%" not in result.output and "[" not in result.output, result.output
