@@ -9,27 +9,23 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from quiz.extensions import db
 from quiz.models import User
+from tests.browser import CHROMIUM, serve
+from tests.browser import chromium as shared_chromium
 from tests.conftest import ON_POSTGRES, add_user, csrf_token, fixture_library, make_app
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run",
-               "--disable-quic"]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSWORD = "correct horse"
 PHONE = {"width": 360, "height": 740}
@@ -170,26 +166,12 @@ def live_site(tmp: Path):
     app.add_url_rule("/test-server-error", view_func=_raise_server_error)
     assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
     values = _seed(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", values
-    finally:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
+    with serve(app) as base:
+        yield base, values
 
 
-@contextmanager
 def chromium(**options):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=LAUNCH_ARGS, **options)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    return shared_chromium(sync_api, **options)
 
 
 @pytest.fixture(scope="module")

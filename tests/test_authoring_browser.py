@@ -1,24 +1,13 @@
 """In a real browser: an instructor writes a question and a quiz; a learner takes the quiz."""
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser import CHROMIUM, browser_page, chromium_present, serve, shot
 from tests.conftest import add_user, fixture_library, make_app
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run",
-               "--disable-quic"]
-
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+if not chromium_present():
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
                 allow_module_level=True)
 
@@ -32,29 +21,14 @@ def live_server(tmp_path):
     assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
     add_user(app, "ines", role="instructor")
     add_user(app, "ann")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-    server.server_close()
+    with serve(app) as base:
+        yield base
 
 
 @pytest.fixture
 def page():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1024, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    with browser_page(sync_api, {"width": 1024, "height": 900}) as page:
+        yield page
 
 
 def log_in(page, base: str, name: str) -> None:

@@ -1,24 +1,13 @@
 """A real browser takes a whole quiz and follows a source link to its paragraph."""
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser import CHROMIUM, browser_page, chromium_present, serve, shot
 from tests.conftest import fixture_library, make_app
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run",
-               "--disable-quic"]
-
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+if not chromium_present():
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
                 allow_module_level=True)
 
@@ -28,29 +17,14 @@ def live_server(tmp_path):
     app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"),
                    TESTING=False)
     assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-    server.server_close()
+    with serve(app) as base:
+        yield base
 
 
 @pytest.fixture
 def page():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844})
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    with browser_page(sync_api, {"width": 390, "height": 844}) as page:
+        yield page
 
 
 def test_a_learner_takes_a_quiz_and_follows_the_source(live_server, page):

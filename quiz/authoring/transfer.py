@@ -58,14 +58,19 @@ def transfer():
                            formats=FORMAT_LABELS, report=report, errors=errors), status
 
 
-@bp.route("/transfer/export")
-def export():
+def _exported():
+    """The document and format named in the query string, and the export made of them."""
     document = db.first_or_404(db.select(Document).filter_by(slug=request.args.get("document",
                                                                                     "")))
     fmt = request.args.get("format", "yaml")
     if fmt not in EXPORT_FORMATS:
         abort(404)
-    result = EXPORT_FORMATS[fmt](document)
+    return document, fmt, EXPORT_FORMATS[fmt](document)
+
+
+@bp.route("/transfer/export")
+def export():
+    document, fmt, result = _exported()
     suffix, mimetype = SUFFIXES[fmt]
     headers = {"Content-Disposition": f'attachment; filename="{document.slug}.{suffix}"'}
     if result.report_lines():
@@ -77,11 +82,6 @@ def export():
 
 @bp.route("/transfer/export/report")
 def export_report():
-    document = db.first_or_404(db.select(Document).filter_by(slug=request.args.get("document",
-                                                                                    "")))
-    fmt = request.args.get("format", "yaml")
-    if fmt not in EXPORT_FORMATS:
-        abort(404)
-    result = EXPORT_FORMATS[fmt](document)
+    document, fmt, result = _exported()
     return render_template("authoring/export_report.html", document=document, fmt=fmt,
                            label=FORMAT_LABELS[fmt], result=result)
