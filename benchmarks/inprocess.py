@@ -1,0 +1,158 @@
+"""Time each benchmarked path in one process, without HTTP: where does a request's time go?
+
+`.venv/bin/python benchmarks/inprocess.py [--profile PLAN]` seeds a scratch database as
+run.py does (or reuses one with --scratch DIR), then calls the WSGI app directly with the
+same cookies and forms wrk sends, and prints each path's median microseconds per request
+beside the reference page's. With --profile PLAN it prints a pyinstrument profile of that
+path instead. Nothing here is a network figure; run.py gives those.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PLANS = ["home", "document", "quiz_page", "save", "submit", "review", "progress",
+         "gradebook", "items"]
+
+
+def environ(method: str, path: str, cookie: str, body: str = "") -> dict:
+    path, _, query = path.partition("?")
+    data = body.encode()
+    env = {
+        "REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": path, "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8000",
+        "HTTP_USER_AGENT": "quiz-bench", "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(data), "wsgi.errors": sys.stderr, "wsgi.multithread": False,
+        "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0),
+    }
+    if cookie:
+        env["HTTP_COOKIE"] = "session=" + cookie
+    if body:
+        env["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+        env["CONTENT_LENGTH"] = str(len(data))
+    return env
+
+
+def requests(plans: Path, plan: str):
+    """An endless stream of (method, path, cookie, body) as load.lua would send them."""
+    rows = [line.split("\t") for line in (plans / f"{plan}.tsv").read_text().splitlines()]
+    if plan == "submit":
+        for row in rows:
+            yield "POST", f"/attempts/{row[1]}/submit", row[0], f"csrf_token={row[2]}"
+        return
+    turn = 0
+    while True:
+        row = rows[turn % len(rows)]
+        turn += 1
+        if plan == "save":
+            value = row[5] if turn % 2 == 0 else row[6]
+            yield "POST", row[1], row[0], f"csrf_token={row[2]}&seq={row[3]}&go=stay&{row[4]}={value}"
+        else:
+            paths = row[1:]
+            yield "GET", paths[turn % len(paths)], row[0], ""
+
+
+def call(app, request) -> int:
+    method, path, cookie, body = request
+    status = []
+    out = app(environ(method, path, cookie, body), lambda s, h, e=None: status.append(s))
+    for _chunk in out:
+        pass
+    if hasattr(out, "close"):
+        out.close()
+    return int(status[0].split()[0])
+
+
+def time_plan(app, stream, count: int) -> tuple[float, set[int]]:
+    times, statuses = [], set()
+    for _ in range(count):
+        try:
+            request = next(stream)
+        except StopIteration:
+            break
+        started = time.perf_counter()
+        statuses.add(call(app, request))
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1e6, statuses
+
+
+def seed(scratch: Path) -> dict:
+    sys.path.insert(0, str(HERE))
+    from run import flask, scenario
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{scratch / 'quiz.sqlite3'}",
+               SECRET_KEY=secrets.token_hex(32))
+    env.pop("QUESTIONS_DIR", None)
+    (scratch / "plans").mkdir(parents=True, exist_ok=True)
+    flask(env, "init")
+    flask(env, "demo", "seed", "--learners", "300", "--seed", "1")
+    scenario(env, scratch / "plans", "--clients", "64", "--pool", "1500")
+    from reference import fill
+    fill(f"sqlite:///{scratch / 'reference.sqlite3'}")
+    (scratch / "env").write_text(env["SECRET_KEY"])
+    return env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scratch", type=Path, help="reuse a database seeded by this script")
+    parser.add_argument("--count", type=int, default=400, help="requests per path (400)")
+    parser.add_argument("--profile", choices=PLANS, help="print a profile of one path")
+    parser.add_argument("--paths", nargs="*", choices=PLANS, default=PLANS)
+    args = parser.parse_args()
+    scratch = args.scratch or Path(tempfile.mkdtemp(prefix="quiz-inprocess-"))
+    if not (scratch / "env").exists():
+        print(f"Seeding {scratch}...", flush=True)
+        seed(scratch)
+    os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'quiz.sqlite3'}"
+    os.environ["SECRET_KEY"] = (scratch / "env").read_text()
+    os.environ["REFERENCE_DATABASE_URL"] = f"sqlite:///{scratch / 'reference.sqlite3'}"
+    sys.path.insert(0, str(HERE))
+    sys.path.insert(0, str(ROOT))
+    subprocess_reset(scratch)
+    from reference import create_app as reference_app
+    from quiz import create_app
+    app, reference = create_app(), reference_app()
+    ref_stream = requests(scratch / "plans", "reference")
+    for _ in range(50):
+        call(reference, next(ref_stream))
+    if args.profile:
+        from pyinstrument import Profiler
+        stream = requests(scratch / "plans", args.profile)
+        for _ in range(20):
+            call(app, next(stream))
+        profiler = Profiler(interval=0.0002)
+        with profiler:
+            time_plan(app, stream, args.count)
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+        return
+    ref_us, _ = time_plan(reference, ref_stream, args.count)
+    print(f"scratch {scratch}\n{'path':<12} {'µs/request':>11} {'× reference':>12}  statuses")
+    print(f"{'reference':<12} {ref_us:>11.0f} {1:>12.2f}")
+    for plan in args.paths:
+        stream = requests(scratch / "plans", plan)
+        if plan != "submit":
+            for _ in range(20):
+                call(app, next(stream))
+        us, statuses = time_plan(app, stream, args.count)
+        print(f"{plan:<12} {us:>11.0f} {us / ref_us:>12.2f}  {sorted(statuses)}", flush=True)
+
+
+def subprocess_reset(scratch: Path) -> None:
+    """Reopen the submit pool, so every run grades the same attempts."""
+    import subprocess
+    subprocess.run([sys.executable, str(HERE / "scenario.py"), str(scratch / "plans"),
+                    "--reset-pool"], cwd=ROOT, check=True, env=os.environ)
+
+
+if __name__ == "__main__":
+    main()
