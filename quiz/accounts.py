@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import func
+from flask_login import UserMixin
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -84,11 +86,33 @@ def close_session(token: str | None) -> None:
         db.session.execute(db.delete(LoginSession).where(LoginSession.token == token))
 
 
-def user_for_session(user_id: str, token: str | None) -> User | None:
+@dataclass(frozen=True)
+class SignedIn(UserMixin):
+    """The user of a request, as Flask-Login's ``current_user``: a row, not an object.
+
+    Every logged-in request loads it, so it is read with one prepared statement and
+    no ORM bookkeeping; code that changes the account loads the ``User`` itself.
+    """
+
+    id: int
+    username: str
+    role: str
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.role == "instructor"
+
+
+_SIGNED_IN = (
+    select(User.id, User.username, User.role)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(LoginSession.token == bindparam("token"), User.id == bindparam("user_id"))
+)
+
+
+def user_for_session(user_id: str, token: str | None) -> SignedIn | None:
     """The user of a live login session, in one query; None once it was closed."""
     if not token or not user_id.isdigit():
         return None
-    return db.session.execute(
-        db.select(User).join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token == token, User.id == int(user_id))
-    ).scalar_one_or_none()
+    row = db.session.execute(_SIGNED_IN, {"token": token, "user_id": int(user_id)}).first()
+    return None if row is None else SignedIn(*row)

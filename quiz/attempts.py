@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import random
 import secrets
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -94,25 +97,76 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
     return attempt
 
 
-def save_answer(response: Response, answer, sequence: int) -> bool:
-    """Store ``answer`` unless the page was stale (its sequence is not the latest).
+# The question page is what learners load most, so it reads rows, not objects, with
+# statements built once: the attempt with its quiz, every slot's answer (for the
+# navigation), then the one question shown. Three statements, however long the attempt.
+_ATTEMPT_ROW = (
+    select(Attempt.id, Attempt.user_id, Attempt.state, Attempt.deadline,
+           Quiz.key.label("quiz_key"), Quiz.title.label("quiz_title"))
+    .join(Quiz, Quiz.id == Attempt.quiz_id)
+    .where(Attempt.id == bindparam("attempt_id"))
+)
+_SLOTS = (select(Response.slot, Response.answer)
+          .where(Response.attempt_id == bindparam("attempt_id")).order_by(Response.slot))
+_QUESTION_ROW = (
+    select(Response.id, Response.sequence, Response.layout, Response.answer,
+           Response.max_marks, QuestionVersion.type, QuestionVersion.prompt,
+           QuestionVersion.data)
+    .join(QuestionVersion, QuestionVersion.id == Response.version_id)
+    .where(Response.attempt_id == bindparam("attempt_id"), Response.slot == bindparam("slot"))
+)
 
-    The compare-and-set runs in the database, so two tabs cannot both win.
+
+@dataclass
+class QuestionPage:
+    """One question of an attempt as its page shows it and its form saves it."""
+
+    attempt: Row  # id, user_id, state, deadline, quiz_key, quiz_title
+    answered: list[bool]  # per slot, in order
+    number: int  # the slot shown, from 1
+    question: Row  # the response (id, sequence, layout, answer, max_marks) and its version
+
+    @property
+    def total(self) -> int:
+        return len(self.answered)
+
+    @property
+    def answered_count(self) -> int:
+        return sum(self.answered)
+
+
+def attempt_row(attempt_id: int) -> Row | None:
+    return db.session.execute(_ATTEMPT_ROW, {"attempt_id": attempt_id}).first()
+
+
+def question_page(attempt: Row, number: int) -> QuestionPage:
+    """Slot ``number`` of ``attempt`` (clamped to the attempt's slots)."""
+    answered = [answer is not None for _slot, answer in
+                db.session.execute(_SLOTS, {"attempt_id": attempt.id})]
+    number = min(max(number, 1), len(answered))
+    question = db.session.execute(
+        _QUESTION_ROW, {"attempt_id": attempt.id, "slot": number}).one()
+    return QuestionPage(attempt, answered, number, question)
+
+
+def save_answer(response_id: int, answer: Any, sequence: int) -> int | None:
+    """Store ``answer`` unless the page was stale; the new sequence, or None when stale.
+
+    A page carries the sequence of the answer it showed; the compare-and-set runs in
+    the database, so of two tabs (or a replayed request) only one can win.
     """
-    saved_at = utcnow()
     result = db.session.execute(
         update(Response)
-        .where(Response.id == response.id, Response.sequence == sequence)
-        .values(answer=answer, sequence=Response.sequence + 1, saved_at=saved_at)
+        .where(Response.id == response_id, Response.sequence == sequence)
+        .values(answer=answer, sequence=Response.sequence + 1, saved_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
-        db.session.expire(response)
-        return False
-    # The row now holds exactly this: no need to read it back.
-    for name, value in (("answer", answer), ("sequence", sequence + 1), ("saved_at", saved_at)):
-        set_committed_value(response, name, value)
-    return True
+    return sequence + 1 if result.rowcount == 1 else None
+
+
+def latest_sequence(response_id: int) -> int:
+    return db.session.execute(
+        select(Response.sequence).where(Response.id == response_id)).scalar_one()
 
 
 def finish_if_overdue(attempt: Attempt) -> bool:

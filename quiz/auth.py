@@ -13,6 +13,7 @@ from .accounts import (
     PASSWORD_MAX,
     PASSWORD_MIN,
     AccountError,
+    SignedIn,
     close_session,
     create_user,
     find_user,
@@ -33,7 +34,7 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(user_id: str) -> SignedIn | None:
     return user_for_session(user_id, session.get(SESSION_KEY))
 
 

@@ -12,8 +12,11 @@ from . import progress
 from .attempts import (
     EmptyQuiz,
     QuizUnavailable,
+    attempt_row,
     finish_if_overdue,
+    latest_sequence,
     open_attempt,
+    question_page,
     save_answer,
     start_attempt,
     submit_attempt,
@@ -26,7 +29,7 @@ from .models import (
     Quiz,
     utcnow,
 )
-from .quizsettings import REVIEW_OPTIONS, answers_visible
+from .quizsettings import REVIEW_OPTIONS, answers_visible, overdue
 from .review import review_items
 from .types import get_type
 
@@ -111,11 +114,6 @@ def _attempt_for(attempt_id: int, *, answering: bool, load: str = "responses") -
     return attempt
 
 
-def _page(attempt: Attempt) -> int:
-    page = request.args.get("q", 1, type=int)
-    return min(max(page, 1), len(attempt.responses))
-
-
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int):
@@ -124,58 +122,61 @@ def attempt(attempt_id: int):
     ``go=stay`` is the background save used by scripts: it answers JSON instead of
     redirecting, with status 409 when the page was stale or the attempt is closed.
     """
-    attempt = _attempt_for(attempt_id, answering=True)
+    row = attempt_row(attempt_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
     background = request.method == "POST" and request.form.get("go") == "stay"
-    if attempt.finished:
+    if row.state != IN_PROGRESS:
         if background:
             return jsonify(saved=False, finished=True), 409
-        return redirect(url_for(".review", attempt_id=attempt.id))
-    if finish_if_overdue(attempt):
+        return redirect(url_for(".review", attempt_id=attempt_id))
+    if overdue(row, utcnow()):
+        finish_if_overdue(db.session.get(Attempt, attempt_id))
         db.session.commit()
         if background:
             return jsonify(saved=False, finished=True), 409
         flash(_TIME_UP, "error")
-        return redirect(url_for(".review", attempt_id=attempt.id))
-    page = _page(attempt)
-    response = attempt.responses[page - 1]
-    kind = get_type(response.version.type)
+        return redirect(url_for(".review", attempt_id=attempt_id))
+    page = question_page(row, request.args.get("q", 1, type=int))
+    question = page.question
+    kind = get_type(question.type)
     form = ActionForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        answer = kind.read_answer(response.version.data, response.layout, request.form)
-        saved = answer == response.answer or save_answer(
-            response, answer, request.form.get("seq", -1, type=int))
-        # What the reply needs, read before the commit expires it (or it would be reloaded).
-        answered = sum(1 for r in attempt.responses if r.answer is not None)
-        sequence, total = response.sequence, len(attempt.responses)
-        destination = _destination(attempt, page, request.form.get("go", "next"))
-        db.session.commit()
-        if background:
-            return jsonify(saved=saved, sequence=sequence, answered=answered,
-                           total=total), 200 if saved else 409
+    if request.method == "GET":
+        return render_template(
+            "learner/attempt.html", page=page, question=question, kind=kind, form=form,
+            view=kind.view(question.data, question.layout, question.answer))
+    if not form.validate_on_submit():
+        abort(400)
+    answer = kind.read_answer(question.data, question.layout, request.form)
+    sequence = question.sequence
+    if answer != question.answer:
+        sequence = save_answer(question.id, answer, request.form.get("seq", -1, type=int))
+        if sequence is not None:
+            page.answered[page.number - 1] = answer is not None
+    db.session.commit()
+    saved = sequence is not None
+    if background:
         if not saved:
-            flash("This answer was changed in another window since this page was loaded, so "
-                  "your change was not saved. Here is the latest answer.", "error")
-            return redirect(url_for(".attempt", attempt_id=attempt_id, q=page))
-        return redirect(destination)
-    answered = sum(1 for r in attempt.responses if r.answer is not None)
-    return render_template(
-        "learner/attempt.html", attempt=attempt, response=response, page=page, kind=kind,
-        view=kind.view(response.version.data, response.layout, response.answer),
-        answered=answered, form=form,
-    )
+            sequence = latest_sequence(question.id)
+        return jsonify(saved=saved, sequence=sequence, answered=page.answered_count,
+                       total=page.total), 200 if saved else 409
+    if not saved:
+        flash("This answer was changed in another window since this page was loaded, so "
+              "your change was not saved. Here is the latest answer.", "error")
+        return redirect(url_for(".attempt", attempt_id=attempt_id, q=page.number))
+    return redirect(_destination(attempt_id, page.number, page.total,
+                                 request.form.get("go", "next")))
 
 
-def _destination(attempt: Attempt, page: int, go: str) -> str:
+def _destination(attempt_id: int, page: int, total: int, go: str) -> str:
     if go == "summary":
-        return url_for(".summary", attempt_id=attempt.id)
+        return url_for(".summary", attempt_id=attempt_id)
     target = {"next": page + 1, "prev": page - 1}.get(go)
     if target is None:
         target = int(go) if go.isdigit() else page
-    if target > len(attempt.responses):
-        return url_for(".summary", attempt_id=attempt.id)
-    return url_for(".attempt", attempt_id=attempt.id, q=max(target, 1))
+    if target > total:
+        return url_for(".summary", attempt_id=attempt_id)
+    return url_for(".attempt", attempt_id=attempt_id, q=max(target, 1))
 
 
 @bp.route("/attempts/<int:attempt_id>/summary")

@@ -18,7 +18,21 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from .extensions import db
 from .models import RateLimitCounter
 
-limiter = Limiter(key_func=get_remote_address)
+
+class RouteLimiter(Limiter):
+    """A Limiter whose limits are all on routes (the login form's), none app-wide.
+
+    Flask-Limiter checks app-wide limits before every request; with none set that is
+    work for nothing on every page, so only the decorated views' own checks run.
+    """
+
+    def _check_request_limit(self, callable_name: str | None = None,
+                             in_middleware: bool = True) -> None:
+        if not in_middleware:
+            super()._check_request_limit(callable_name, in_middleware)
+
+
+limiter = RouteLimiter(key_func=get_remote_address)
 
 
 class DatabaseStorage(Storage):

@@ -25,8 +25,11 @@ HEADERS = {
 
 
 def add_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    # A header a view set itself wins. One pass over what is there: Headers.setdefault
+    # would scan the list once per name and raise (and catch) a KeyError for each miss.
+    present = {name.lower() for name in response.headers.keys()}
+    response.headers.extend([(name, value) for name, value in HEADERS.items()
+                             if name.lower() not in present])
     return response
 
 
