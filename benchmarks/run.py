@@ -173,7 +173,11 @@ def main() -> None:
     parser.add_argument("--scale", type=int, nargs="*", default=[1000, 10000],
                         help="learner counts for the report timings (1000 10000)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["load", "scale", "startup"])
+    parser.add_argument("--paths", nargs="*", choices=[plan for _, plan, _, _ in PATHS],
+                        help="only these paths of the load phase (all)")
     args = parser.parse_args()
+    if args.paths:
+        PATHS[:] = [p for p in PATHS if p[1] in args.paths]
     check_tools()
     started_load = load_average()
     scratch = Path(tempfile.mkdtemp(prefix="quiz-bench-"))

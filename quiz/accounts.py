@@ -103,10 +103,11 @@ class SignedIn(UserMixin):
         return self.role == "instructor"
 
 
-_SIGNED_IN = (
-    select(User.id, User.username, User.role)
-    .join(LoginSession, LoginSession.user_id == User.id)
-    .where(LoginSession.token == bindparam("token"), User.id == bindparam("user_id"))
+_users, _sessions = User.__table__.c, LoginSession.__table__.c
+_SIGNED_IN = (  # from the tables, not the mapped classes: the ORM has nothing to do
+    select(_users.id, _users.username, _users.role)
+    .join_from(User.__table__, LoginSession.__table__, _sessions.user_id == _users.id)
+    .where(_sessions.token == bindparam("token"), _users.id == bindparam("user_id"))
 )
 
 

@@ -100,20 +100,25 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
 # The question page is what learners load most, so it reads rows, not objects, with
 # statements built once: the attempt with its quiz, every slot's answer (for the
 # navigation), then the one question shown. Three statements, however long the attempt.
+# They select from the tables, not the mapped classes: the ORM has nothing to do then.
+_attempts, _quizzes = Attempt.__table__.c, Quiz.__table__.c
+_responses, _versions = Response.__table__.c, QuestionVersion.__table__.c
 _ATTEMPT_ROW = (
-    select(Attempt.id, Attempt.user_id, Attempt.state, Attempt.deadline,
-           Quiz.key.label("quiz_key"), Quiz.title.label("quiz_title"))
-    .join(Quiz, Quiz.id == Attempt.quiz_id)
-    .where(Attempt.id == bindparam("attempt_id"))
+    select(_attempts.id, _attempts.user_id, _attempts.state, _attempts.deadline,
+           _attempts.max_marks, _quizzes.key.label("quiz_key"),
+           _quizzes.title.label("quiz_title"))
+    .join_from(Attempt.__table__, Quiz.__table__, _quizzes.id == _attempts.quiz_id)
+    .where(_attempts.id == bindparam("attempt_id"))
 )
-_SLOTS = (select(Response.slot, Response.answer)
-          .where(Response.attempt_id == bindparam("attempt_id")).order_by(Response.slot))
+_SLOTS = (select(_responses.slot, _responses.answer)
+          .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot))
 _QUESTION_ROW = (
-    select(Response.id, Response.sequence, Response.layout, Response.answer,
-           Response.max_marks, QuestionVersion.type, QuestionVersion.prompt,
-           QuestionVersion.data)
-    .join(QuestionVersion, QuestionVersion.id == Response.version_id)
-    .where(Response.attempt_id == bindparam("attempt_id"), Response.slot == bindparam("slot"))
+    select(_responses.id, _responses.sequence, _responses.layout, _responses.answer,
+           _responses.max_marks, _versions.type, _versions.prompt, _versions.data)
+    .join_from(Response.__table__, QuestionVersion.__table__,
+               _versions.id == _responses.version_id)
+    .where(_responses.attempt_id == bindparam("attempt_id"),
+           _responses.slot == bindparam("slot"))
 )
 
 
@@ -121,7 +126,7 @@ _QUESTION_ROW = (
 class QuestionPage:
     """One question of an attempt as its page shows it and its form saves it."""
 
-    attempt: Row  # id, user_id, state, deadline, quiz_key, quiz_title
+    attempt: Row  # id, user_id, state, deadline, max_marks, quiz_key, quiz_title
     answered: list[bool]  # per slot, in order
     number: int  # the slot shown, from 1
     question: Row  # the response (id, sequence, layout, answer, max_marks) and its version
@@ -149,18 +154,24 @@ def question_page(attempt: Row, number: int) -> QuestionPage:
     return QuestionPage(attempt, answered, number, question)
 
 
+_SAVE = (update(Response.__table__)
+         .where(_responses.id == bindparam("response_id"),
+                _responses.sequence == bindparam("seen"),
+                select(_attempts.id).where(_attempts.id == _responses.attempt_id,
+                                           _attempts.state == IN_PROGRESS).exists())
+         .values(answer=bindparam("new_answer"), sequence=_responses.sequence + 1,
+                 saved_at=bindparam("now")))
+
+
 def save_answer(response_id: int, answer: Any, sequence: int) -> int | None:
-    """Store ``answer`` unless the page was stale; the new sequence, or None when stale.
+    """Store ``answer`` unless the page was stale; the new sequence, or None when not saved.
 
     A page carries the sequence of the answer it showed; the compare-and-set runs in
-    the database, so of two tabs (or a replayed request) only one can win.
+    the database, so of two tabs (or a replayed request) only one can win, and nothing
+    is saved into an attempt that was submitted since the page was read.
     """
-    result = db.session.execute(
-        update(Response)
-        .where(Response.id == response_id, Response.sequence == sequence)
-        .values(answer=answer, sequence=Response.sequence + 1, saved_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    result = db.session.execute(_SAVE, {"response_id": response_id, "seen": sequence,
+                                        "new_answer": answer, "now": utcnow()})
     return sequence + 1 if result.rowcount == 1 else None
 
 
@@ -177,38 +188,56 @@ def finish_if_overdue(attempt: Attempt) -> bool:
 
 
 def submit_attempt(attempt: Attempt) -> bool:
-    """Grade and close the attempt; False when it was already closed (a repeated submit).
-
-    The answers are read and graded (plain rows: grading needs no objects), then one
-    compare-and-set closes the attempt with its marks, so two submits cannot both grade
-    it; the responses' marks follow in one batch. (A write transaction on SQLite begins
-    immediate: no save slips in between.)
-    """
+    """Grade and close the attempt; False when it was already closed (a repeated submit)."""
     if attempt.finished:
         return False
-    grades = []
-    for response_id, answer, max_marks, kind, data in db.session.execute(
-            select(Response.id, Response.answer, Response.max_marks, QuestionVersion.type,
-                   QuestionVersion.data)
-            .join(QuestionVersion, QuestionVersion.id == Response.version_id)
-            .where(Response.attempt_id == attempt.id).order_by(Response.slot)):
-        fraction = get_type(kind).grade(data, answer)
-        grades.append({"id": response_id, "fraction": fraction,
-                       "marks": round(fraction * max_marks, 4)})
-    total = sum(grade["marks"] for grade in grades)
-    values = {"state": FINISHED, "finished_at": utcnow(), "marks": round(total, 4),
-              "percent": round(100 * total / attempt.max_marks, 2) if attempt.max_marks else 0.0}
-    closed = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.state == IN_PROGRESS)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if closed.rowcount != 1:
+    values = close_attempt(attempt.id, attempt.max_marks)
+    if values is None:
         db.session.refresh(attempt)
         return False
     for name, value in values.items():
         set_committed_value(attempt, name, value)
-    if grades:  # an UPDATE by primary key, one executemany for every response
-        db.session.execute(update(Response), grades)
     return True
+
+
+_ANSWERS = (
+    select(_responses.id, _responses.answer, _responses.max_marks, _versions.type,
+           _versions.data)
+    .join_from(Response.__table__, QuestionVersion.__table__,
+               _versions.id == _responses.version_id)
+    .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot)
+)
+_CLOSE = (update(Attempt.__table__)
+          .where(_attempts.id == bindparam("attempt_id"), _attempts.state == IN_PROGRESS)
+          .values(state=FINISHED, finished_at=bindparam("now"),
+                  marks=bindparam("total"), percent=bindparam("total_percent")))
+_GRADE = (update(Response.__table__).where(_responses.id == bindparam("response_id"))
+          .values(fraction=bindparam("graded"), marks=bindparam("scored")))
+
+
+def close_attempt(attempt_id: int, max_marks: float) -> dict | None:
+    """Grade the saved answers and close the attempt: the attempt's new values, or None
+    when it was closed already (by a repeated submit, or its time running out).
+
+    The answers are read and graded as rows, then one compare-and-set closes the
+    attempt with its marks, so two submits cannot both grade it; the responses' marks
+    follow in one batch. Call it in a write transaction (IMMEDIATE on SQLite), so no
+    save slips in between the reading and the closing.
+    """
+    grades = []
+    for response_id, answer, marks, kind, data in db.session.execute(
+            _ANSWERS, {"attempt_id": attempt_id}):
+        fraction = get_type(kind).grade(data, answer)
+        grades.append({"response_id": response_id, "graded": fraction,
+                       "scored": round(fraction * marks, 4)})
+    total = sum(grade["scored"] for grade in grades)
+    values = {"finished_at": utcnow(), "marks": round(total, 4),
+              "percent": round(100 * total / max_marks, 2) if max_marks else 0.0}
+    closed = db.session.execute(_CLOSE, {
+        "attempt_id": attempt_id, "now": values["finished_at"], "total": values["marks"],
+        "total_percent": values["percent"]})
+    if closed.rowcount != 1:
+        return None
+    if grades:  # an UPDATE by primary key, one executemany for every response
+        db.session.execute(_GRADE, grades)
+    return dict(values, state=FINISHED)

@@ -1,9 +1,10 @@
 """Engine settings: SQLite gets WAL, foreign keys, a busy timeout and honest transactions."""
 from __future__ import annotations
 
+from functools import wraps
 from pathlib import Path
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -16,9 +17,33 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def _begin_statement() -> str:
     # A deferred transaction that reads and then writes fails with "database is locked"
     # when another writer got in between, whatever the busy timeout; IMMEDIATE waits instead.
-    if has_request_context() and request.method in READ_ONLY_METHODS:
+    if has_request_context() and (request.method in READ_ONLY_METHODS
+                                  or g.get("reading_first")):
         return "BEGIN"
     return "BEGIN IMMEDIATE"
+
+
+def reads_first(view):
+    """A view that reads, then writes briefly: only its writing holds the write lock.
+
+    Every request that may write begins its transaction IMMEDIATE, so on SQLite it holds
+    the database's one write lock from its first statement (loading the user) to its
+    commit, and other workers' writes wait. A view marked with this (outermost, before
+    ``login_required`` loads the user) reads in a deferred transaction instead, and calls
+    ``start_writing()`` before its first write. What it decided from its reads must be
+    rechecked by the writes themselves (compare-and-set), since others may write between.
+    """
+    @wraps(view)
+    def reading_first(*args, **kwargs):
+        g.reading_first = True
+        return view(*args, **kwargs)
+    return reading_first
+
+
+def start_writing() -> None:
+    """End the request's reads; its next statement begins a write transaction (IMMEDIATE)."""
+    db.session.commit()
+    g.reading_first = False
 
 
 def configure_sqlite(engine: Engine) -> None:

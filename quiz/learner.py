@@ -6,6 +6,7 @@ from functools import cache
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import progress
@@ -13,14 +14,15 @@ from .attempts import (
     EmptyQuiz,
     QuizUnavailable,
     attempt_row,
+    close_attempt,
     finish_if_overdue,
     latest_sequence,
     open_attempt,
     question_page,
     save_answer,
     start_attempt,
-    submit_attempt,
 )
+from .database import reads_first, start_writing
 from .extensions import db
 from .models import (
     IN_PROGRESS,
@@ -90,13 +92,13 @@ def start(key: str):
 _TIME_UP = "Time was up: your attempt was submitted with the answers saved before then."
 
 
-# An attempt page loads its attempt, quiz and responses in one statement; the review
-# loads the attempt with its quiz and learner, then reads its questions as rows (review.py).
+# The question page, its saves and the submit read rows (attempts.py). The summary loads
+# the attempt with its quiz and responses in one statement; the review loads the attempt
+# with its quiz and learner, then reads its questions as rows (review.py).
 # (Built on first use: building them configures every mapper, which is no work for import.)
 LOADS = {
     "responses": lambda: (joinedload(Attempt.quiz), joinedload(Attempt.responses)),
     "review": lambda: (joinedload(Attempt.quiz), joinedload(Attempt.user)),
-    "attempt": tuple,
 }
 
 
@@ -114,7 +116,16 @@ def _attempt_for(attempt_id: int, *, answering: bool, load: str = "responses") -
     return attempt
 
 
+def _my_attempt(attempt_id: int) -> Row:
+    """The current user's attempt as a row (see attempts.attempt_row); anyone else's is 404."""
+    row = attempt_row(attempt_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    return row
+
+
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@reads_first
 @login_required
 def attempt(attempt_id: int):
     """One question of an attempt. POST saves its answer, then goes where ``go`` says.
@@ -122,15 +133,14 @@ def attempt(attempt_id: int):
     ``go=stay`` is the background save used by scripts: it answers JSON instead of
     redirecting, with status 409 when the page was stale or the attempt is closed.
     """
-    row = attempt_row(attempt_id)
-    if row is None or row.user_id != current_user.id:
-        abort(404)
+    row = _my_attempt(attempt_id)
     background = request.method == "POST" and request.form.get("go") == "stay"
     if row.state != IN_PROGRESS:
         if background:
             return jsonify(saved=False, finished=True), 409
         return redirect(url_for(".review", attempt_id=attempt_id))
     if overdue(row, utcnow()):
+        start_writing()
         finish_if_overdue(db.session.get(Attempt, attempt_id))
         db.session.commit()
         if background:
@@ -140,16 +150,15 @@ def attempt(attempt_id: int):
     page = question_page(row, request.args.get("q", 1, type=int))
     question = page.question
     kind = get_type(question.type)
-    form = ActionForm()
     if request.method == "GET":
         return render_template(
-            "learner/attempt.html", page=page, question=question, kind=kind, form=form,
+            "learner/attempt.html", page=page, question=question, kind=kind,
             view=kind.view(question.data, question.layout, question.answer))
-    if not form.validate_on_submit():
-        abort(400)
+    # (CSRFProtect checked the form's token before the view ran.)
     answer = kind.read_answer(question.data, question.layout, request.form)
     sequence = question.sequence
     if answer != question.answer:
+        start_writing()
         sequence = save_answer(question.id, answer, request.form.get("seq", -1, type=int))
         if sequence is not None:
             page.answered[page.number - 1] = answer is not None
@@ -192,15 +201,17 @@ def summary(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@reads_first
 @login_required
 def submit(attempt_id: int):
-    attempt = _attempt_for(attempt_id, answering=True, load="attempt")  # submit reads the rest
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if submit_attempt(attempt):
-        flash(f"Submitted. You scored {format_number(attempt.marks)} out of "
-              f"{format_number(attempt.max_marks)}.", "success")
+    # (CSRFProtect checked the form's token before the view ran.)
+    row = _my_attempt(attempt_id)
+    start_writing()
+    closed = close_attempt(row.id, row.max_marks) if row.state == IN_PROGRESS else None
     db.session.commit()
+    if closed is not None:
+        flash(f"Submitted. You scored {format_number(closed['marks'])} out of "
+              f"{format_number(row.max_marks)}.", "success")
     # A repeated submit lands on the same review, with the score it already had.
     return redirect(url_for(".review", attempt_id=attempt_id))
 

@@ -56,3 +56,51 @@ def test_requests_that_may_write_begin_immediate(app, client):
         assert "BEGIN IMMEDIATE" in statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@sqlite_only
+def test_saves_and_submits_write_only_in_immediate_transactions(typed_app):
+    """They read first without the write lock, then every write runs after BEGIN IMMEDIATE."""
+    from tests.test_learner_flow import register, start
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    token = csrf_token(client.get(attempt_url).text)
+    with typed_app.app_context():
+        engine = db.engine
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement.lstrip().split(None, 1)[0].upper()
+                          if not statement.startswith("BEGIN") else statement)
+
+    def writes_by_mode():
+        mode, seen = None, {}
+        for statement in statements:
+            if statement.startswith("BEGIN"):
+                mode = statement
+            elif statement in WRITES:
+                seen.setdefault(mode, []).append(statement)
+        return seen
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        saved = client.post(f"{attempt_url}?q=4", data={
+            "csrf_token": token, "go": "stay", "seq": "0", "answer": "PSOTC"})
+        assert saved.json["saved"] is True
+        assert statements[0] == "BEGIN"  # the user and the question are read unlocked
+        assert writes_by_mode() == {"BEGIN IMMEDIATE": ["UPDATE"]}
+        statements.clear()
+        same = client.post(f"{attempt_url}?q=4", data={
+            "csrf_token": token, "go": "stay", "seq": "1", "answer": "PSOTC"})
+        assert same.json["saved"] is True
+        assert "BEGIN IMMEDIATE" not in statements  # nothing changed, nothing locked
+        statements.clear()
+        assert client.post(f"{attempt_url}/submit", data={"csrf_token": token}).status_code == 302
+        assert statements[0] == "BEGIN"
+        assert writes_by_mode() == {"BEGIN IMMEDIATE": ["UPDATE", "UPDATE"]}
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -201,3 +201,20 @@ def test_background_save_answers_json_and_refuses_stale_pages(typed_app):
     closed = client.post(f"{attempt_url}?q=4", data={
         "csrf_token": token, "go": "stay", "seq": "1", "answer": "late"})
     assert closed.status_code == 409 and closed.json == {"saved": False, "finished": True}
+
+
+def test_a_save_read_before_a_submit_is_not_stored_after_it(typed_app):
+    """A save that read an open attempt, then lost the race to a submit, stores nothing."""
+    from quiz.attempts import attempt_row, close_attempt, question_page, save_answer
+    client = typed_app.test_client()
+    register(client)
+    attempt_id = int(start(client).rsplit("/", 1)[1])
+    with typed_app.app_context():
+        page = question_page(attempt_row(attempt_id), 4)  # what the save request read
+        row = attempt_row(attempt_id)
+        assert close_attempt(row.id, row.max_marks) is not None  # the submit, in between
+        assert save_answer(page.question.id, "PSOTC", page.question.sequence) is None
+        db.session.commit()
+        response = db.session.get(Response, page.question.id)
+        assert response.answer is None and response.sequence == 0
+        assert response.marks == 0 and db.session.get(Attempt, attempt_id).marks == 0
