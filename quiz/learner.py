@@ -98,7 +98,8 @@ _TIME_UP = "Time was up: your attempt was submitted with the answers saved befor
 # (Built on first use: building them configures every mapper, which is no work for import.)
 LOADS = {
     "responses": lambda: (joinedload(Attempt.quiz), joinedload(Attempt.responses)),
-    "review": lambda: (joinedload(Attempt.quiz), joinedload(Attempt.user)),
+    "review": lambda: (joinedload(Attempt.quiz).joinedload(Quiz.document),
+                       joinedload(Attempt.user)),
 }
 
 

@@ -1,86 +1,60 @@
 """What the review of a finished attempt shows for each question."""
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import groupby
+from threading import Lock
 
-from flask import url_for
+from flask import current_app, get_template_attribute, url_for
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .extensions import db
 from .models import Attempt, Citation, Document, Paragraph, QuestionVersion, Response
 from .textmatch import highlight
 from .types import get_type
 
-
-# What the review shows, read as plain rows in one statement: building the ORM objects
-# for twenty responses, versions, citations and paragraphs cost more than the rest of the
-# page. The names match the models' attributes, so the template reads them the same way.
-@dataclass(frozen=True)
-class DocumentRef:
-    slug: str
-    title: str
+# A question version never changes once written, and its citations keep the paragraph
+# text they were checked against; only a new edition of the document renumbers its
+# paragraphs. So what a review shows of a version whatever the answer (the correct
+# answer, the explanation, the sources with their quotes marked, rendered) is worked out
+# once per process for each version and edition of its document, and shared by every
+# review that asks it; each review adds only what depends on the answer.
 
 
 @dataclass(frozen=True)
-class ParagraphRef:
-    id: int
-    number: int
-    document: DocumentRef
+class VersionView:
+    """What a review shows of a question version, whatever the answer."""
 
-    @property
-    def anchor(self) -> str:
-        return f"p{self.number}"
-
-
-@dataclass(frozen=True)
-class VersionRef:
     type: str
     prompt: str
     data: dict
     explanation: str
+    correct: str
+    sources: Markup  # each cited paragraph, its quotes marked, linked to the document view
 
 
 @dataclass(frozen=True)
-class ResponseRef:
+class ReviewItem:
     slot: int
-    answer: object
-    fraction: float | None
+    version: VersionView
+    status: str  # "correct", "partially correct", "incorrect" or "not answered"
+    given: str
+    feedback: list[str]
     marks: float | None
     max_marks: float
-    version: VersionRef
 
 
 @dataclass(frozen=True)
-class CitationRef:
-    id: int
-    paragraph_id: int
-    paragraph: ParagraphRef
-    part: str
-    quote: str
-    checked_text: str  # the paragraph as it was when the quote was checked
-
-
-@dataclass
 class SourceView:
-    paragraph: ParagraphRef
+    number: int  # the paragraph's number in the document's current edition
     parts: list[str]  # what the paragraph proves: "item 2", "pair 1"; empty for the whole
-    text: Markup  # the paragraph, escaped, with every quote from it in <mark>
+    text: Markup  # the paragraph as checked, escaped, with every quote from it in <mark>
     url: str  # the paragraph in the document view, its first quote marked
 
 
-@dataclass
-class ReviewItem:
-    response: ResponseRef
-    status: str  # "correct", "partially correct", "incorrect" or "not answered"
-    given: str
-    correct: str
-    feedback: list[str]
-    sources: list[SourceView]
-
-
-def status_of(response: Response | ResponseRef) -> str:
+def status_of(response) -> str:
     if response.answer is None:
         return "not answered"
     if response.fraction is not None and response.fraction >= 0.9999:
@@ -90,71 +64,116 @@ def status_of(response: Response | ResponseRef) -> str:
     return "incorrect"
 
 
-def _responses(attempt: Attempt) -> list[tuple[ResponseRef, list[CitationRef]]]:
-    """The attempt's responses in order, each with its version's citations in order."""
-    rows = db.session.execute(
-        select(Response.slot, Response.answer, Response.fraction, Response.marks,
-               Response.max_marks, QuestionVersion.type, QuestionVersion.prompt,
-               QuestionVersion.data, QuestionVersion.explanation, Citation.id,
-               Citation.paragraph_id, Citation.part, Citation.quote, Citation.paragraph_text,
-               Paragraph.number, Paragraph.text, Document.slug, Document.title)
-        .join(QuestionVersion, QuestionVersion.id == Response.version_id)
-        .outerjoin(Citation, Citation.version_id == QuestionVersion.id)
-        .outerjoin(Paragraph, Paragraph.id == Citation.paragraph_id)
-        .outerjoin(Document, Document.id == Paragraph.document_id)
-        .where(Response.attempt_id == attempt.id)
-        .order_by(Response.slot, Citation.position, Citation.id))
-    result: list[tuple[ResponseRef, list[CitationRef]]] = []
-    documents: dict[str, DocumentRef] = {}
-    for (slot, answer, fraction, marks, max_marks, kind, prompt, data, explanation, cite_id,
-         paragraph_id, part, quote, snapshot, number, text, slug, title) in rows:
-        if not result or result[-1][0].slot != slot:
-            result.append((ResponseRef(slot, answer, fraction, marks, max_marks,
-                                       VersionRef(kind, prompt, data, explanation)), []))
-        if cite_id is not None:
-            document = documents.setdefault(slug, DocumentRef(slug, title))
-            result[-1][1].append(CitationRef(
-                cite_id, paragraph_id, ParagraphRef(paragraph_id, number, document), part,
-                quote, snapshot or text))
-    return result
+_responses, _versions = Response.__table__.c, QuestionVersion.__table__.c
+_citations, _paragraphs = Citation.__table__.c, Paragraph.__table__.c
+_RESPONSES = (
+    select(_responses.slot, _responses.answer, _responses.fraction, _responses.marks,
+           _responses.max_marks, _responses.version_id, _versions.content_hash)
+    .join_from(Response.__table__, QuestionVersion.__table__,
+               _versions.id == _responses.version_id)
+    .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot)
+)
+_VERSIONS = (  # each version with its citations in order (one row per citation)
+    select(_versions.id, _versions.type, _versions.prompt, _versions.data,
+           _versions.explanation, _citations.id, _citations.part, _citations.quote,
+           _citations.paragraph_id, _citations.paragraph_text, _paragraphs.number,
+           _paragraphs.text)
+    .select_from(QuestionVersion.__table__)
+    .outerjoin(Citation.__table__, _citations.version_id == _versions.id)
+    .outerjoin(Paragraph.__table__, _paragraphs.id == _citations.paragraph_id)
+    .where(_versions.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_versions.id, _citations.position, _citations.id)
+)
+
+
+class _Views:
+    """An app's version views, the most recently used kept, by version id and content hash
+    (so a database put back from a backup cannot be shown another's version) and the
+    document's id, edition, slug and title."""
+
+    def __init__(self, size: int):
+        self.size, self.views, self.lock = size, OrderedDict(), Lock()
+
+    def get(self, key: tuple) -> VersionView | None:
+        with self.lock:
+            view = self.views.get(key)
+            if view is not None:
+                self.views.move_to_end(key)
+            return view
+
+    def put(self, key: tuple, view: VersionView) -> None:
+        with self.lock:
+            self.views[key] = view
+            while len(self.views) > self.size:
+                self.views.popitem(last=False)
+
+
+KEPT = 4096
+
+
+def _views() -> _Views:
+    return current_app.extensions.setdefault("quiz.review_views", _Views(KEPT))
 
 
 def review_items(attempt: Attempt) -> list[ReviewItem]:
+    """The attempt's questions in order, as its review shows them (two statements at most)."""
+    document = attempt.quiz.document  # every question of a quiz is from the quiz's document
+    responses = db.session.execute(_RESPONSES, {"attempt_id": attempt.id}).all()
+    views = version_views({(r.version_id, r.content_hash) for r in responses}, document)
     items = []
-    for response, citations in _responses(attempt):
-        version = response.version
-        kind = get_type(version.type)
-        sources = [_source(group) for group in _by_paragraph(citations)]
+    for response in responses:
+        view = views[response.version_id]
+        kind = get_type(view.type)
         items.append(ReviewItem(
-            response=response, status=status_of(response),
-            given=kind.describe(version.data, response.answer),
-            correct=kind.correct(version.data),
-            feedback=kind.feedback(version.data, response.answer), sources=sources,
-        ))
+            slot=response.slot, version=view, status=status_of(response),
+            given=kind.describe(view.data, response.answer),
+            feedback=kind.feedback(view.data, response.answer),
+            marks=response.marks, max_marks=response.max_marks))
     return items
 
 
-def _by_paragraph(citations: list[CitationRef]) -> list[list[CitationRef]]:
-    """Citations grouped by paragraph, in the order the paragraphs are first cited."""
-    groups: dict[int, list[CitationRef]] = {}
-    for citation in citations:
-        groups.setdefault(citation.paragraph_id, []).append(citation)
-    return list(groups.values())
+def version_views(versions: set[tuple[int, str]], document: Document
+                  ) -> dict[int, VersionView]:
+    """The views of these versions (id, content hash) of ``document``'s questions: the
+    ones kept, and the rest read in one statement."""
+    kept, edition = _views(), (document.id, document.edition, document.slug, document.title)
+    views, missing = {}, {}
+    for version_id, digest in versions:
+        view = kept.get((version_id, digest, *edition))
+        if view is None:
+            missing[version_id] = digest
+        else:
+            views[version_id] = view
+    if missing:
+        for version_id, view in _read_views(list(missing), document).items():
+            kept.put((version_id, missing[version_id], *edition), view)
+            views[version_id] = view
+    return views
 
 
-@lru_cache(maxsize=4096)
-def _marked(text: str, quotes: tuple[str, ...]) -> Markup:
-    """A paragraph with its quotes marked. Pure and slow (it folds typography character by
-    character), and every review shows the same few hundred: worked out once per process."""
-    return highlight(text, list(quotes))
+def _read_views(version_ids: list[int], document: Document) -> dict[int, VersionView]:
+    rows = db.session.execute(_VERSIONS, {"ids": version_ids}).all()
+    render = get_template_attribute("learner/_sources.html", "sources")
+    views = {}
+    for version_id, group in groupby(rows, key=lambda row: row[0]):
+        group = list(group)
+        _, kind, prompt, data, explanation = group[0][:5]
+        # Citations grouped by paragraph, in the order the paragraphs are first cited.
+        paragraphs: dict[int, list] = {}
+        for row in group:
+            if row[5] is not None:
+                paragraphs.setdefault(row[8], []).append(row)
+        sources = [_source(cited, document) for cited in paragraphs.values()]
+        views[version_id] = VersionView(
+            type=kind, prompt=prompt, data=data, explanation=explanation,
+            correct=get_type(kind).correct(data), sources=render(sources, document.title))
+    return views
 
 
-def _source(group: list[CitationRef]) -> SourceView:
-    paragraph = group[0].paragraph
+def _source(cited: list, document: Document) -> SourceView:
+    (_, _, _, _, _, first_id, _, _, _, snapshot, number, text) = cited[0]
     return SourceView(
-        paragraph=paragraph,
-        parts=[c.part for c in group if c.part],
-        text=_marked(group[0].checked_text, tuple(c.quote for c in group)),
-        url=url_for("documents.view", slug=paragraph.document.slug, cite=group[0].id,
-                    _anchor=paragraph.anchor),
-    )
+        number=number, parts=[row[6] for row in cited if row[6]],
+        text=highlight(snapshot or text, [row[7] for row in cited]),
+        url=url_for("documents.view", slug=document.slug, cite=first_id,
+                    _anchor=f"p{number}"))

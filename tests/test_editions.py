@@ -232,3 +232,31 @@ def test_bank_load_of_a_changed_shipped_document_flags_the_browsers_questions(ty
         assert flagged.status == "needs_review"
         bank = db.session.execute(db.select(Question).filter_by(key="t-single")).scalar_one()
         assert bank.status == "active" and bank.current.number == 1
+
+
+def test_a_review_links_to_where_its_paragraph_is_in_the_latest_edition(instructor, app):
+    add_sample(instructor)
+    question(app, "q-cats", 3, "sleep all day")
+    add_user(app, "ann")
+    with app.app_context():
+        document = db.session.execute(db.select(Document).filter_by(slug="sample")).scalar_one()
+        db.session.add(Quiz(key="cats", document_id=document.id, title="Cats",
+                            select={"all": True}))
+        db.session.commit()
+    learner = app.test_client()
+    log_in(learner, "ann")
+    page = learner.get("/quizzes/cats")
+    attempt_url = learner.post("/quizzes/cats/start",
+                               data={"csrf_token": csrf_token(page.text)}).location
+    learner.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(page.text)})
+    source = ('Cats <mark>sleep all day</mark> long.</p></blockquote>\n      <figcaption>\n'
+              '        <a href="/documents/sample?cite={}#p{}">Sample, paragraph {}</a>')
+    with app.app_context():
+        cite = db.session.execute(db.select(Question).filter_by(key="q-cats")
+                                  ).scalar_one().current.citations[0].id
+    assert source.format(cite, 3, 3) in learner.get(f"{attempt_url}/review").text
+    # A paragraph added above it: the cited paragraph, unchanged, is p4 now.
+    response = upload(instructor, "/instructor/authoring/documents/sample/edition", "v2.md",
+                      FIRST.replace("# Sample\n", "# Sample\n\nA new opening.\n").encode())
+    assert response.status_code == 200, response.text
+    assert source.format(cite, 4, 4) in learner.get(f"{attempt_url}/review").text

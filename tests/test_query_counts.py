@@ -46,6 +46,9 @@ class Pages:
         self.app, self.client, self.counts, self.statements = app, client, {}, {}
 
     def request(self, name: str, method: str, path: str, expect: int = 200, **kwargs):
+        # Reviews keep what they read of each question version; every count here is of a
+        # cold start, so it does not depend on which requests came before.
+        self.app.extensions.pop("quiz.review_views", None)
         with counting(self.app) as seen:
             page = self.client.open(path, method=method, **kwargs)
         assert page.status_code == expect, (name, page.status_code)
@@ -176,3 +179,15 @@ def test_instructor_reports_run_as_many_statements_for_forty_learners_as_for_one
             pages.request(path, "GET", path)
         counts.append(dict(pages.counts))
     assert counts[0] == counts[1]
+
+
+def test_a_review_reads_each_question_version_once_per_process(counted_app):
+    pages = take_quiz(counted_app, "ada", "long")
+    mine = pages.client.get("/me/attempts").text
+    review = re.search(r'href="(/attempts/\d+/review)"', mine).group(1)
+    first = pages.request("review", "GET", review).text  # reads the versions
+    with counting(counted_app) as seen:
+        again = pages.client.get(review).text  # finds them kept
+    assert again == first
+    assert len(seen) == pages.counts["review"] - 1
+    assert not any("question_version.explanation" in s for s in seen)
