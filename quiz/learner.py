@@ -32,7 +32,7 @@ from .models import (
     utcnow,
 )
 from .quizsettings import REVIEW_OPTIONS, answers_visible, overdue
-from .review import review_items
+from .review import review_items, reviewed_attempt
 from .types import get_type
 
 bp = Blueprint("learner", __name__)
@@ -92,25 +92,17 @@ def start(key: str):
 _TIME_UP = "Time was up: your attempt was submitted with the answers saved before then."
 
 
-# The question page, its saves and the submit read rows (attempts.py). The summary loads
-# the attempt with its quiz and responses in one statement; the review loads the attempt
-# with its quiz and learner, then reads its questions as rows (review.py).
+# The question page, its saves, the submit and the review read rows (attempts.py,
+# review.py). The summary loads the attempt with its quiz and responses in one statement.
 # (Built on first use: building them configures every mapper, which is no work for import.)
-LOADS = {
-    "responses": lambda: (joinedload(Attempt.quiz), joinedload(Attempt.responses)),
-    "review": lambda: (joinedload(Attempt.quiz).joinedload(Quiz.document),
-                       joinedload(Attempt.user)),
-}
-
-
 @cache
-def _options(load: str) -> tuple:
-    return LOADS[load]()
+def _with_responses() -> tuple:
+    return joinedload(Attempt.quiz), joinedload(Attempt.responses)
 
 
-def _attempt_for(attempt_id: int, *, answering: bool, load: str = "responses") -> Attempt:
+def _attempt_for(attempt_id: int, *, answering: bool) -> Attempt:
     """The attempt, if the current user may see it (answer it, when ``answering``); else 404."""
-    attempt = db.get_or_404(Attempt, attempt_id, options=_options(load))
+    attempt = db.get_or_404(Attempt, attempt_id, options=_with_responses())
     mine = attempt.user_id == current_user.id
     if not mine and (answering or not current_user.is_instructor):
         abort(404)
@@ -220,11 +212,15 @@ def submit(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int):
-    attempt = _attempt_for(attempt_id, answering=False, load="review")
+    attempt = reviewed_attempt(attempt_id)
+    mine = attempt is not None and attempt.user_id == current_user.id
+    if attempt is None or not (mine or current_user.is_instructor):
+        abort(404)
     if not attempt.finished:
-        if attempt.user_id != current_user.id:
-            return render_template("learner/in_progress.html", attempt=attempt)
-        return redirect(url_for(".attempt", attempt_id=attempt.id))
+        if not mine:
+            return render_template("learner/in_progress.html",
+                                   attempt=_attempt_for(attempt_id, answering=False))
+        return redirect(url_for(".attempt", attempt_id=attempt_id))
     show_answers = current_user.is_instructor or answers_visible(attempt.quiz, utcnow())
     return render_template("learner/review.html", attempt=attempt, items=review_items(attempt),
                            show_answers=show_answers, review_options=REVIEW_OPTIONS)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import groupby
 from threading import Lock
 
@@ -11,7 +12,17 @@ from markupsafe import Markup
 from sqlalchemy import bindparam, select
 
 from .extensions import db
-from .models import Attempt, Citation, Document, Paragraph, QuestionVersion, Response
+from .models import (
+    FINISHED,
+    Attempt,
+    Citation,
+    Document,
+    Paragraph,
+    QuestionVersion,
+    Quiz,
+    Response,
+    User,
+)
 from .textmatch import highlight
 from .types import get_type
 
@@ -64,8 +75,57 @@ def status_of(response) -> str:
     return "incorrect"
 
 
+@dataclass(frozen=True)
+class QuizRef:
+    key: str
+    title: str
+    review: str  # when answers are shown: immediately, after_close or never
+    closes_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: int
+    edition: int
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ReviewedAttempt:
+    """An attempt as its review shows it, with its learner's name, quiz and document."""
+
+    id: int
+    user_id: int
+    username: str
+    state: str
+    marks: float | None
+    max_marks: float
+    percent: float | None
+    finished_at: datetime | None
+    quiz: QuizRef
+    document: DocumentRef  # the quiz's: every question of a quiz is from its document
+
+    @property
+    def finished(self) -> bool:
+        return self.state == FINISHED
+
+
+_attempts, _users = Attempt.__table__.c, User.__table__.c
+_quizzes, _documents = Quiz.__table__.c, Document.__table__.c
 _responses, _versions = Response.__table__.c, QuestionVersion.__table__.c
 _citations, _paragraphs = Citation.__table__.c, Paragraph.__table__.c
+_ATTEMPT = (
+    select(_attempts.id, _attempts.user_id, _users.username, _attempts.state, _attempts.marks,
+           _attempts.max_marks, _attempts.percent, _attempts.finished_at, _quizzes.key,
+           _quizzes.title, _quizzes.review, _quizzes.closes_at, _documents.id,
+           _documents.edition, _documents.slug, _documents.title)
+    .select_from(Attempt.__table__)
+    .join(User.__table__, _users.id == _attempts.user_id)
+    .join(Quiz.__table__, _quizzes.id == _attempts.quiz_id)
+    .join(Document.__table__, _documents.id == _quizzes.document_id)
+    .where(_attempts.id == bindparam("attempt_id"))
+)
 _RESPONSES = (
     select(_responses.slot, _responses.answer, _responses.fraction, _responses.marks,
            _responses.max_marks, _responses.version_id, _versions.content_hash)
@@ -115,9 +175,16 @@ def _views() -> _Views:
     return current_app.extensions.setdefault("quiz.review_views", _Views(KEPT))
 
 
-def review_items(attempt: Attempt) -> list[ReviewItem]:
+def reviewed_attempt(attempt_id: int) -> ReviewedAttempt | None:
+    row = db.session.execute(_ATTEMPT, {"attempt_id": attempt_id}).first()
+    if row is None:
+        return None
+    return ReviewedAttempt(*row[:8], quiz=QuizRef(*row[8:12]), document=DocumentRef(*row[12:]))
+
+
+def review_items(attempt: ReviewedAttempt) -> list[ReviewItem]:
     """The attempt's questions in order, as its review shows them (two statements at most)."""
-    document = attempt.quiz.document  # every question of a quiz is from the quiz's document
+    document = attempt.document
     responses = db.session.execute(_RESPONSES, {"attempt_id": attempt.id}).all()
     views = version_views({(r.version_id, r.content_hash) for r in responses}, document)
     items = []
@@ -132,7 +199,7 @@ def review_items(attempt: Attempt) -> list[ReviewItem]:
     return items
 
 
-def version_views(versions: set[tuple[int, str]], document: Document
+def version_views(versions: set[tuple[int, str]], document: DocumentRef
                   ) -> dict[int, VersionView]:
     """The views of these versions (id, content hash) of ``document``'s questions: the
     ones kept, and the rest read in one statement."""
@@ -151,7 +218,7 @@ def version_views(versions: set[tuple[int, str]], document: Document
     return views
 
 
-def _read_views(version_ids: list[int], document: Document) -> dict[int, VersionView]:
+def _read_views(version_ids: list[int], document: DocumentRef) -> dict[int, VersionView]:
     rows = db.session.execute(_VERSIONS, {"ids": version_ids}).all()
     render = get_template_attribute("learner/_sources.html", "sources")
     views = {}
@@ -170,7 +237,7 @@ def _read_views(version_ids: list[int], document: Document) -> dict[int, Version
     return views
 
 
-def _source(cited: list, document: Document) -> SourceView:
+def _source(cited: list, document: DocumentRef) -> SourceView:
     (_, _, _, _, _, first_id, _, _, _, snapshot, number, text) = cited[0]
     return SourceView(
         number=number, parts=[row[6] for row in cited if row[6]],
