@@ -11,11 +11,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .accounts import AccountError, create_user
-from .bankparse import read_library
 from .coverage import coverage_command
 from .database import upgrade_schema
 from .extensions import db
-from .loader import LibraryInvalid, load_library
+
+# Bank reading and loading are imported by the commands that use them: create_app registers
+# every command, and the web app never needs them.
 
 bank = AppGroup("bank", help="Check and load question banks.")
 users = AppGroup("users", help="Manage accounts.")
@@ -32,6 +33,8 @@ def _print_errors(errors) -> None:
 
 
 def _load(only: Path | None) -> None:
+    from .bankparse import read_library
+    from .loader import LibraryInvalid, load_library
     library = read_library(_questions_dir(), only)
     try:
         with progress(library.questions, label="Loading questions") as questions:
@@ -59,6 +62,7 @@ def init_command() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def check_command(path: Path | None) -> None:
     """Check every bank (or only PATH); exit non-zero on any error."""
+    from .bankparse import read_library
     library = read_library(_questions_dir(), path)
     if library.errors:
         for error in library.errors:
