@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -11,15 +12,34 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .accounts import AccountError, create_user
-from .coverage import coverage_command
 from .database import upgrade_schema
 from .extensions import db
 
-# Bank reading and loading are imported by the commands that use them: create_app registers
-# every command, and the web app never needs them.
+# Bank reading and loading are imported by the commands that use them, and some commands by
+# their group: create_app registers every command, and the web app never needs them.
 
-bank = AppGroup("bank", help="Check and load question banks.")
+
+class LazyGroup(AppGroup):
+    """A command group some of whose commands are imported only when one is run or listed."""
+
+    def __init__(self, *args, lazy: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy  # command name -> "module:attribute"
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            module, attribute = self.lazy[name].split(":")
+            self.add_command(getattr(import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+bank = LazyGroup("bank", help="Check and load question banks.",
+                 lazy={"coverage": "quiz.coverage:coverage_command"})
 users = AppGroup("users", help="Manage accounts.")
+demo = LazyGroup("demo", help="Demonstration data.", lazy={"seed": "quiz.demo:seed_command"})
 
 
 def _questions_dir() -> Path:
@@ -80,8 +100,6 @@ def load_command(path: Path | None) -> None:
     upgrade_schema()
     _load(path)
 
-
-bank.add_command(coverage_command)
 
 
 @users.command("create")
@@ -182,7 +200,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(export)
     app.cli.add_command(stats_group)
-    from .demo import demo
     app.cli.add_command(demo)
     from . import backup  # noqa: F401 - adds backup and restore to Flask-Migrate's db group
     from .interchange import cli as interchange_cli
