@@ -14,7 +14,7 @@ from .docparse import HEADING, Block, parse_document
 from .drawing import Candidate, pool
 from .quizsettings import check_settings
 from .stats import GRADING_METHODS
-from .textmatch import find_quote
+from .textmatch import QuoteFinder
 from .types import QUESTION_TYPES, text_of
 from .yamlines import LineDict, YamlError, load_yaml
 
@@ -166,6 +166,8 @@ class _Checker:
         self.path = path
         self.documents = documents
         self.errors: list[BankError] = []
+        self.quotes = QuoteFinder()
+        self.blocks: dict[str, dict[int, Block]] = {}  # by document slug, then number
 
     def error(self, line: int, message: str, question: str = "") -> None:
         self.errors.append(BankError(self.path, line, message, question))
@@ -275,7 +277,9 @@ class _Checker:
                        "them", qid)
             return []
         found = []
-        by_number = {b.number: b for b in document.blocks}
+        if document.slug not in self.blocks:
+            self.blocks[document.slug] = {b.number: b for b in document.blocks}
+        by_number = self.blocks[document.slug]
         for cite in source:
             line = cite.line if isinstance(cite, LineDict) else node.line_of(key)
             if not isinstance(cite, Mapping):
@@ -294,7 +298,7 @@ class _Checker:
                 problem = f"p{number} is a heading; cite the paragraph that states the fact"
             elif not quote:
                 problem = f"citation{where} of p{number} needs a 'quote'"
-            elif find_quote(block.text, quote) is None:
+            elif self.quotes.find(block.text, quote) is None:
                 problem = f"quote{where} not found in p{number}: \"{quote}\""
             else:
                 found.append(CitationSpec(number, quote, part))

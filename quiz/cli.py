@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -11,14 +12,34 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .accounts import AccountError, create_user
-from .bankparse import read_library
-from .coverage import coverage_command
 from .database import upgrade_schema
 from .extensions import db
-from .loader import LibraryInvalid, load_library
 
-bank = AppGroup("bank", help="Check and load question banks.")
+# Bank reading and loading are imported by the commands that use them, and some commands by
+# their group: create_app registers every command, and the web app never needs them.
+
+
+class LazyGroup(AppGroup):
+    """A command group some of whose commands are imported only when one is run or listed."""
+
+    def __init__(self, *args, lazy: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy  # command name -> "module:attribute"
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            module, attribute = self.lazy[name].split(":")
+            self.add_command(getattr(import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+bank = LazyGroup("bank", help="Check and load question banks.",
+                 lazy={"coverage": "quiz.coverage:coverage_command"})
 users = AppGroup("users", help="Manage accounts.")
+demo = LazyGroup("demo", help="Demonstration data.", lazy={"seed": "quiz.demo:seed_command"})
 
 
 def _questions_dir() -> Path:
@@ -32,6 +53,8 @@ def _print_errors(errors) -> None:
 
 
 def _load(only: Path | None) -> None:
+    from .bankparse import read_library
+    from .loader import LibraryInvalid, load_library
     library = read_library(_questions_dir(), only)
     try:
         with progress(library.questions, label="Loading questions") as questions:
@@ -59,6 +82,7 @@ def init_command() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def check_command(path: Path | None) -> None:
     """Check every bank (or only PATH); exit non-zero on any error."""
+    from .bankparse import read_library
     library = read_library(_questions_dir(), path)
     if library.errors:
         for error in library.errors:
@@ -76,8 +100,6 @@ def load_command(path: Path | None) -> None:
     upgrade_schema()
     _load(path)
 
-
-bank.add_command(coverage_command)
 
 
 @users.command("create")
@@ -178,7 +200,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(export)
     app.cli.add_command(stats_group)
-    from .demo import demo
     app.cli.add_command(demo)
     from . import backup  # noqa: F401 - adds backup and restore to Flask-Migrate's db group
     from .interchange import cli as interchange_cli

@@ -8,14 +8,17 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .bankparse import TYPE_FIELDS, Library, read_library
 from .docparse import HEADING, Block
 from .types import QUESTION_TYPES
+
+if TYPE_CHECKING:
+    from .bankparse import Library
 
 DEFAULT_THRESHOLD = 3
 # Column headings for the text table, in the order the bank format lists the types.
@@ -27,6 +30,7 @@ ABBREVIATIONS = {
 
 def type_names() -> list[str]:
     """Every question type, in the order of the bank format, then any others."""
+    from .bankparse import TYPE_FIELDS
     return [t for t in TYPE_FIELDS if t in QUESTION_TYPES] + sorted(
         t for t in QUESTION_TYPES if t not in TYPE_FIELDS)
 
@@ -191,6 +195,7 @@ def format_report(report: CoverageReport) -> str:
 @with_appcontext
 def coverage_command(as_json: bool, threshold: int) -> None:
     """Report how many questions cite each paragraph, and flag the thinly covered ones."""
+    from .bankparse import read_library  # not at the top: create_app registers this command
     library = read_library(Path(current_app.config["QUESTIONS_DIR"]))
     if library.errors:
         for error in library.errors:

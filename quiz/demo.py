@@ -13,7 +13,7 @@ import statistics
 from datetime import timedelta
 
 import click
-from flask.cli import AppGroup
+from flask.cli import with_appcontext
 from sqlalchemy import delete, func, insert, select
 
 from .drawing import Candidate, draw
@@ -21,7 +21,6 @@ from .extensions import db
 from .models import FINISHED, Attempt, Question, QuestionVersion, Quiz, Response, User, utcnow
 from .types import get_type
 
-demo = AppGroup("demo", help="Demonstration data.")
 NO_LOGIN = "!demo-account"  # not a password hash: check_password_hash always refuses it
 SLOPE = 1.7
 BATCH = 200  # learners written per transaction
@@ -139,13 +138,14 @@ def _attempt(quiz, pool, keys, user_id, ability, when, rng):
     return attempt, responses
 
 
-@demo.command("seed")
+@click.command("seed")
 @click.option("--learners", type=click.IntRange(1, 100_000), default=50, show_default=True,
               help="How many demo learners to create.")
 @click.option("--seed", "seed_value", type=int, default=1, show_default=True,
               help="Random seed: the same seed gives the same data.")
 @click.option("--force", is_flag=True,
               help="Run even though the database has real (non-demo) learners.")
+@with_appcontext
 def seed_command(learners: int, seed_value: int, force: bool) -> None:
     """Fill the database with demo learners taking the shipped quizzes."""
     import sys

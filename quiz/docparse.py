@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .textmatch import content_hash, slugify
 
 HEADING, PARAGRAPH, ITEM = "heading", "paragraph", "item"
+FORMATS = ("text", "markdown")
 
 _LIST_MARK = re.compile(r"^\s*[-*+]\s+")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -22,13 +22,11 @@ import difflib
 from dataclasses import dataclass, field
 
 from .bankparse import ID_PATTERN, CitationSpec, QuestionSpec
-from .docparse import HEADING, Block, parse_document
+from .docparse import FORMATS, HEADING, Block, parse_document
 from .extensions import db
 from .loader import write_version
 from .models import DRAFT, NEEDS_REVIEW, RETIRED, Citation, Document, Paragraph, Question
 from .textmatch import content_hash, find_quote, slugify
-
-FORMATS = ("text", "markdown")
 
 
 class DocumentError(ValueError):

@@ -6,11 +6,12 @@ from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
 from .auth import instructor_required
-from .exports import csv_chunks, gradebook_rows, response_rows
 from .extensions import db
 from .models import FINISHED, Attempt, Document, Quiz, User
-from .scores import gradebook, item_report, overview, paragraph_report
 from .tables import sort_and_page
+
+# Reports (scores, statistics) and CSV exports are imported by the views that use them, so
+# that create_app, which imports every view, stays quick.
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 
@@ -36,6 +37,7 @@ def attempts():
 
 @bp.route("/gradebook")
 def gradebook_view():
+    from .scores import gradebook
     quizzes, rows = gradebook()
     columns = {"learner": lambda r: r.username.lower()}
     columns.update({q.key: (lambda r, q=q: r.grades.get(q.id)) for q in quizzes})
@@ -70,11 +72,13 @@ def _quiz(key: str) -> Quiz:
 @bp.route("/quizzes/<key>")
 def quiz_overview(key: str):
     quiz = _quiz(key)
+    from .scores import overview
     return render_template("instructor/quiz_overview.html", quiz=quiz, summary=overview(quiz))
 
 
 @bp.route("/quizzes/<key>/items")
 def quiz_items(key: str):
+    from .scores import item_report
     quiz = _quiz(key)
     items, test = item_report(quiz)
     order = {id(item): n for n, item in enumerate(items)}
@@ -94,6 +98,7 @@ def paragraphs(slug: str):
     if request.args.get("quiz"):
         quiz = db.first_or_404(db.select(Quiz).filter_by(key=request.args["quiz"],
                                                           document_id=document.id))
+    from .scores import paragraph_report
     rows = paragraph_report(document.id, quiz.id if quiz else None)
     table = sort_and_page(rows, {
         "wrong": lambda r: r.wrong_rate, "paragraph": lambda r: r.paragraph.number,
@@ -104,15 +109,18 @@ def paragraphs(slug: str):
 
 
 def _csv_download(rows, filename: str) -> Response:
+    from .exports import csv_chunks
     return Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/gradebook.csv")
 def gradebook_csv():
+    from .exports import gradebook_rows
     return _csv_download(gradebook_rows(), "gradebook.csv")
 
 
 @bp.route("/responses.csv")
 def responses_csv():
+    from .exports import response_rows
     return _csv_download(response_rows(), "responses.csv")

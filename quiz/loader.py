@@ -64,8 +64,7 @@ def load_library(library: Library, questions=None) -> LoadReport:
         raise LibraryInvalid(library.errors)
     report = LoadReport()
     documents = {slug: _load_document(spec, report) for slug, spec in library.documents.items()}
-    for position, spec in enumerate(library.questions if questions is None else questions):
-        _load_question(spec, documents[spec.document], position, report)
+    _load_questions(library.questions, documents, report, questions)
     for spec in library.quizzes:
         _load_quiz(spec, documents[spec.document], report)
     db.session.flush()
@@ -114,27 +113,130 @@ def _load_document(spec: DocumentSpec, report: LoadReport) -> Document:
     return document
 
 
-def _load_question(spec: QuestionSpec, document: Document, position: int,
-                   report: LoadReport) -> None:
-    question = db.session.execute(
-        db.select(Question).filter_by(key=spec.id)).scalar_one_or_none()
-    if question is None:
-        question = Question(key=spec.id, document_id=document.id, position=position)
-        db.session.add(question)
-        db.session.flush()
-        report.added.append(f"question {spec.id}")
-    else:
+@dataclass
+class _Change:
+    """A question to give a new version; ``question`` is None for one not stored yet."""
+
+    spec: QuestionSpec
+    digest: str
+    document_id: int
+    question: Question | None = None
+    question_id: int = 0
+    version_id: int = 0
+
+
+def _load_questions(specs: list[QuestionSpec], documents: dict[str, Document],
+                    report: LoadReport, watched=None) -> None:
+    """Add new questions and new versions of changed ones, a few statements for them all.
+
+    The outcome is write_version's for each question in turn, but each table gets one
+    executemany rather than a round trip per row. ``watched`` wraps ``specs``.
+    """
+    existing = _existing_questions([spec.id for spec in specs])
+    new_questions: list[dict] = []
+    changes: list[_Change] = []
+    for position, spec in enumerate(specs if watched is None else watched):
+        document_id = documents[spec.document].id
+        digest = spec_hash(spec)
+        found = existing.get(spec.id)
+        if found is None:
+            new_questions.append({"key": spec.id, "document_id": document_id,
+                                  "position": position, "status": spec.status or ACTIVE})
+            changes.append(_Change(spec, digest, document_id))
+            report.added.append(f"question {spec.id}")
+            continue
+        question, current_hash = found
         question.position = position
-        question.document_id = document.id
-        if question.current is not None and question.current.content_hash == spec_hash(spec):
+        question.document_id = document_id
+        if current_hash == digest:
             report.unchanged += 1
             if spec.status:
                 question.status = spec.status
-            return
-        report.updated.append(f"question {spec.id}")
-    write_version(question, spec, f"{spec.path}:{spec.line}")
-    if spec.status:
-        question.status = spec.status
+        else:
+            changes.append(_Change(spec, digest, document_id, question, question.id))
+            report.updated.append(f"question {spec.id}")
+    if not changes:
+        return
+    new_ids = iter(_insert(Question, new_questions))
+    for change in changes:
+        if change.question is None:
+            change.question_id = next(new_ids)
+    _write_versions(changes)
+    new = [c for c in changes if c.question is None]
+    if new:
+        db.session.execute(db.update(Question), [
+            {"id": c.question_id, "current_version_id": c.version_id} for c in new])
+    for change in changes:
+        question = change.question
+        if question is not None:
+            question.current_version_id = change.version_id
+            if change.spec.citations and question.status in (DRAFT, NEEDS_REVIEW):
+                question.status, question.note, question.detail = ACTIVE, "", None
+            if change.spec.status:
+                question.status = change.spec.status
+    db.session.flush()
+    for change in changes:
+        if change.question is not None:
+            db.session.expire(change.question, ["current"])
+
+
+def _existing_questions(keys: list[str]) -> dict[str, tuple[Question, str | None]]:
+    """The questions already stored under ``keys``, with their current version's hash."""
+    found = {}
+    for start in range(0, len(keys), 500):  # under every database's limit on parameters
+        rows = db.session.execute(
+            db.select(Question, QuestionVersion.content_hash)
+            .outerjoin(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+            .where(Question.key.in_(keys[start:start + 500])))
+        found.update({question.key: (question, digest) for question, digest in rows})
+    return found
+
+
+def _write_versions(changes: list[_Change]) -> None:
+    """Insert a version and its citations for each change, and note the versions' ids."""
+    numbers: dict[int, int] = {}
+    stored = [c.question_id for c in changes if c.question is not None]
+    for start in range(0, len(stored), 500):
+        numbers.update(db.session.execute(
+            db.select(QuestionVersion.question_id, db.func.max(QuestionVersion.number))
+            .where(QuestionVersion.question_id.in_(stored[start:start + 500]))
+            .group_by(QuestionVersion.question_id)).all())
+    paragraphs: dict[int, dict[int, Paragraph]] = {}
+    versions, citations = [], []
+    for change in changes:
+        spec = change.spec
+        if change.document_id not in paragraphs:
+            paragraphs[change.document_id] = {p.number: p for p in db.session.execute(
+                db.select(Paragraph).filter_by(document_id=change.document_id)).scalars()}
+        by_number = paragraphs[change.document_id]
+        first = by_number[spec.citations[0].paragraph] if spec.citations else None
+        versions.append({
+            "question_id": change.question_id, "number": numbers.get(change.question_id, 0) + 1,
+            "type": spec.type, "prompt": spec.prompt, "data": spec.data,
+            "explanation": spec.explanation, "tags": spec.tags, "marks": spec.marks,
+            "section": first.section if first else "", "content_hash": change.digest,
+            "origin": f"{spec.path}:{spec.line}",
+        })
+        citations.append([
+            {"paragraph_id": by_number[cite.paragraph].id, "position": i, "part": cite.part,
+             "quote": cite.quote, "paragraph_text": by_number[cite.paragraph].text}
+            for i, cite in enumerate(spec.citations)])
+    for change, version_id in zip(changes, _insert(QuestionVersion, versions), strict=True):
+        change.version_id = version_id
+    _insert(Citation, [dict(row, version_id=change.version_id)
+                       for change, rows in zip(changes, citations, strict=True) for row in rows],
+            ids=False)
+
+
+def _insert(model, rows: list[dict], ids: bool = True) -> list[int]:
+    """Insert ``rows`` with one executemany; the new ids in the order of the rows."""
+    if not rows:
+        return []
+    if not ids:
+        db.session.execute(db.insert(model), rows)
+        return []
+    statement = db.insert(model).returning(model.id, sort_by_parameter_order=True)
+    return list(db.session.execute(statement, rows).scalars())
 
 
 def write_version(question: Question, spec: QuestionSpec, origin: str,

@@ -52,9 +52,27 @@ def content_hash(text: str) -> str:
 def find_quote(text: str, quote: str) -> tuple[int, int] | None:
     """Return the (start, end) span of ``quote`` in ``text``, or None when it is absent."""
     needle = normalise(quote)
-    if not needle:
-        return None
-    haystack, index = _normalise_with_map(text)
+    return _span(_normalise_with_map(text), needle) if needle else None
+
+
+class QuoteFinder:
+    """find_quote for many quotes in a few texts (a document's paragraphs): each text is
+    normalised once rather than once per quote."""
+
+    def __init__(self) -> None:
+        self._normalised: dict[str, tuple[str, list[int]]] = {}
+
+    def find(self, text: str, quote: str) -> tuple[int, int] | None:
+        needle = normalise(quote)
+        if not needle:
+            return None
+        if text not in self._normalised:
+            self._normalised[text] = _normalise_with_map(text)
+        return _span(self._normalised[text], needle)
+
+
+def _span(normalised: tuple[str, list[int]], needle: str) -> tuple[int, int] | None:
+    haystack, index = normalised
     at = haystack.find(needle)
     if at < 0:
         return None

@@ -1,6 +1,8 @@
 """YAML loading that remembers where each mapping and key was written."""
 from __future__ import annotations
 
+import re
+
 import yaml
 
 
@@ -14,15 +16,8 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _LineLoader(yaml.SafeLoader):
-    def compose_node(self, parent, index):
-        # Aliases can expand a small file into a huge tree ("billion laughs"); banks
-        # never need them.
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in bank files", event.start_mark)
-        return super().compose_node(parent, index)
+class _LineMappings:
+    """Builds every mapping as a LineDict; refuses duplicate and unhashable keys."""
 
     def construct_mapping(self, node, deep=False):
         mapping = LineDict()
@@ -46,9 +41,32 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
+class _LineLoader(_LineMappings, yaml.SafeLoader):
+    """The pure-Python loader: slow, but it stops at an alias and knows its line."""
+
+    def compose_node(self, parent, index):
+        # Aliases can expand a small file into a huge tree ("billion laughs"); banks
+        # never need them.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in bank files", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
 )
+
+if yaml.__with_libyaml__:
+    class _FastLineLoader(_LineMappings, yaml.CSafeLoader):
+        """libyaml's parser and composer with the same constructors, many times faster."""
+
+    _FastLineLoader.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _FastLineLoader.construct_mapping
+    )
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FastLineLoader = None
 
 
 class YamlError(ValueError):
@@ -58,11 +76,75 @@ class YamlError(ValueError):
         self.message = message
 
 
-def load_yaml(text: str):
-    """Parse YAML into plain values and LineDicts; raise YamlError with the line at fault."""
+# Text that PyYAML's own scanner reads differently from libyaml, which goes to it directly:
+# tabs (it refuses them in more places), byte-order marks, and a block scalar header with a
+# comment right after it.
+_PURE_ONLY = re.compile(r"[\t\ufeff]|[|>][-+0-9]*#")
+
+
+class _Refused(Exception):
+    """The fast path cannot answer; the pure-Python loader says what is wrong, and where."""
+
+
+def _needs_pure_loader(root) -> bool:
+    """Whether the composed tree holds what the pure loader treats differently from libyaml.
+
+    That is an alias (libyaml hands back the anchored node, so it is a node reached
+    twice) and a plain scalar with '?' inside a flow collection (``[Why?, No]``), which
+    PyYAML's own scanner refuses.
+    """
+    seen: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, in_flow = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if in_flow and not node.style and "?" in node.value:
+                return True
+            continue
+        in_flow = in_flow or bool(node.flow_style)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += ((key, in_flow), (value, in_flow))
+        else:
+            stack += ((item, in_flow) for item in node.value)
+    return False
+
+
+def _load_fast(text: str):
+    if _PURE_ONLY.search(text):
+        raise _Refused
+    loader = _FastLineLoader(text)
     try:
-        # _LineLoader is a SafeLoader subclass: no arbitrary objects.
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _needs_pure_loader(node):
+            raise _Refused
+        return loader.construct_document(node)
+    except yaml.YAMLError:
+        raise _Refused from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(text: str):
+    """Parse YAML into plain values and LineDicts; raise YamlError with the line at fault.
+
+    libyaml reads the text when PyYAML has it. Whenever it finds a fault, an alias or
+    something PyYAML's own parser reads differently, the pure-Python loader reads the text
+    again, so what is accepted, every message and every line stay the pure loader's.
+    """
+    try:
+        try:
+            if _FastLineLoader is None:
+                raise _Refused
+            return _load_fast(text)
+        except _Refused:
+            # _LineLoader is a SafeLoader subclass: no arbitrary objects.
+            return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

@@ -101,3 +101,71 @@ def test_users_create_makes_an_instructor(runner, app):
     client = app.test_client()
     log_in(client, "teacher", "long enough")
     assert client.get("/instructor/attempts").status_code == 200
+
+
+def load_changed(tmp_path, change, before_reload=None):
+    """Init the all-types bank, apply ``change`` to its text, load again; the app and output."""
+    questions = fixture_library(tmp_path, "all_types.yaml")
+    app = make_app(tmp_path, questions_dir=questions)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    if before_reload:
+        with app.app_context():
+            before_reload()
+            db.session.commit()
+    bank = questions / "nato-bih" / "all_types.yaml"
+    bank.write_text(change(bank.read_text()))
+    result = runner.invoke(args=["bank", "load"])
+    assert result.exit_code == 0, result.output
+    return app, result.output
+
+
+def question(key):
+    return db.session.execute(db.select(Question).filter_by(key=key)).scalar_one()
+
+
+def test_changed_and_new_questions_get_their_versions_and_citations(tmp_path):
+    app, output = load_changed(tmp_path, lambda text: text.replace(
+        "prompt: Order the forces.", "prompt: Put the forces in order.").replace(
+        "prompt: Match the acronyms.", "prompt: Match each acronym.").replace(
+        "  - id: t-tf\n", "  - id: t-tf-new\n"))
+    assert "1 added, 2 updated" in output
+    with app.app_context():
+        order, match, new = question("t-order"), question("t-match"), question("t-tf-new")
+        assert (order.current.number, order.current.prompt) == (2, "Put the forces in order.")
+        assert [(c.paragraph.number, c.part) for c in order.current.citations] == [
+            (10, ""), (10, "item 1"), (10, "item 2"), (11, "item 3")]
+        assert (match.current.number, match.current.prompt) == (2, "Match each acronym.")
+        assert (new.current.number, new.status, new.position) == (1, "active", 2)
+        assert [c.quote for c in new.current.citations] == [
+            "does not prejudge any decision on future membership"]
+        assert new.current.citations[0].paragraph_text == new.current.citations[0].paragraph.text
+        assert question("t-tf").current.number == 1  # left the bank, still there
+
+
+def test_a_flagged_question_fixed_in_the_bank_is_active_again(tmp_path):
+    def flag():
+        for key in ("t-single", "t-multi"):
+            question(key).status, question(key).note = "needs_review", "quote gone"
+
+    app, output = load_changed(tmp_path, lambda text: text.replace(
+        "In which year did the country join PfP?", "When did the country join PfP?"), flag)
+    assert "0 added, 1 updated" in output
+    with app.app_context():
+        fixed, untouched = question("t-single"), question("t-multi")
+        assert (fixed.status, fixed.note, fixed.detail) == ("active", "", None)
+        assert fixed.current.prompt == "When did the country join PfP?"
+        assert (untouched.status, untouched.note) == ("needs_review", "quote gone")
+
+
+def test_a_status_in_the_bank_wins_over_reactivation(tmp_path):
+    app, output = load_changed(tmp_path, lambda text: text.replace(
+        "In which year did the country join PfP?", "When did the country join PfP?\n"
+        "    status: retired").replace("  - id: t-multi\n", "  - id: t-multi\n"
+                                      "    status: retired\n"))
+    assert "0 added, 1 updated" in output
+    with app.app_context():
+        assert question("t-single").status == "retired"
+        assert question("t-single").current.number == 2
+        assert question("t-multi").status == "retired"
+        assert question("t-multi").current.number == 1

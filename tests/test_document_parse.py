@@ -1,6 +1,6 @@
 """The seed document parses into 6 headings and 25 paragraphs and items, in order."""
 from quiz.docparse import HEADING, ITEM, PARAGRAPH, parse_document
-from quiz.textmatch import content_hash, find_quote, highlight
+from quiz.textmatch import QuoteFinder, content_hash, find_quote, highlight
 from tests.conftest import SEED
 
 HEADINGS = [
@@ -77,3 +77,13 @@ def test_quotes_are_found_despite_typography_and_marked_escaped():
     assert find_quote(text, "   ") is None
     marked = str(highlight(text, ["reform</b>"]))
     assert marked == "The country’s &lt;b&gt;<mark>reform&lt;/b&gt;</mark> — efforts"
+
+
+def test_a_quote_finder_finds_what_find_quote_finds_in_texts_it_has_seen():
+    texts = ["The country’s <b>reform</b> — efforts", "Another\n  paragraph,  wrapped."]
+    quotes = ["country's <b>reform</b> - efforts", "paragraph, wrapped", "efforts", "nope", " "]
+    finder = QuoteFinder()
+    for _ in range(2):
+        for text in texts:
+            for quote in quotes:
+                assert finder.find(text, quote) == find_quote(text, quote)

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from ..editions import DocumentError, add_document, new_edition
 from ..extensions import db
 from ..models import NEEDS_REVIEW, STATUS_LABELS, Document, Paragraph, Question
 from . import bp
@@ -78,6 +77,7 @@ def document_list():
 def new_document():
     form = DocumentForm()
     if form.validate_on_submit():
+        from ..editions import DocumentError, add_document  # here: create_app stays quick
         try:
             text, guessed = read_upload(form.file.data)
             fmt = guessed if form.format.data == "auto" else form.format.data
@@ -105,6 +105,7 @@ def new_document_edition(slug: str):
     document = db.first_or_404(db.select(Document).filter_by(slug=slug))
     form = EditionForm()
     if form.validate_on_submit():
+        from ..editions import DocumentError, new_edition
         try:
             text, guessed = read_upload(form.file.data)
             fmt = guessed if form.format.data == "auto" else form.format.data

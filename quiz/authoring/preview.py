@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..bankparse import QuestionSpec
 from ..models import Paragraph, QuestionVersion
 from ..textmatch import highlight
 from ..types import QuestionType, get_type
+
+if TYPE_CHECKING:
+    from ..bankparse import QuestionSpec
 
 
 @dataclass

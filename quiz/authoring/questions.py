@@ -10,8 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from ..docparse import HEADING
 from ..extensions import db
-from ..interchange.bankyaml import dump
-from ..loader import write_version
 from ..models import (
     ACTIVE,
     DRAFT,
@@ -29,9 +27,11 @@ from ..tables import sort_and_page
 from ..textmatch import find_quote
 from ..types import QUESTION_TYPES
 from . import bp
-from .entries import attach_citations, check_entry, document_spec, entry_of
 from .forms import FORMS, QuestionForm
 from .preview import preview_of_spec, preview_of_version
+
+# Bank checking (entries), versions (loader) and YAML (bankyaml) are imported by the views
+# that use them, so that create_app, which imports every view, stays quick.
 
 MAX_INT = 2**31 - 1  # the largest number an integer column holds everywhere
 
@@ -135,6 +135,7 @@ def edit_question(key: str):
     document = db.get_or_404(Document, question.document_id)
     form = FORMS[question.current.type](prefix="edit")
     if request.method == "GET":
+        from .entries import attach_citations, entry_of
         entry = entry_of(question.current, question.key)
         suggested = (question.detail or {}).get("suggested") or []
         if question.status == DRAFT and suggested:
@@ -152,6 +153,7 @@ def _editor(form: QuestionForm, document: Document, question: Question | None):
         if not form.validate_on_submit():
             status = 400
         else:
+            from .entries import check_entry, document_spec
             entry = form.to_entry()
             checked = check_entry(entry, document_spec(document))
             if question is None and entry["id"] and db.session.execute(
@@ -174,6 +176,7 @@ def _editor(form: QuestionForm, document: Document, question: Question | None):
 
 
 def _save(spec, document: Document, question: Question | None):
+    from ..loader import write_version
     created = question is None
     if created:
         last = db.session.execute(db.select(db.func.max(Question.position)).filter_by(
@@ -255,6 +258,8 @@ def question_detail(key: str):
         db.select(Response.version_id, db.func.count()).where(
             Response.version_id.in_([v.id for v in versions])).group_by(Response.version_id)
     ).all())
+    from ..interchange.bankyaml import dump
+    from .entries import entry_of
     texts = {v.id: dump(entry_of(v, question.key)).splitlines() for v in versions}
     changes = {}
     for newer, older in zip(versions, versions[1:], strict=False):

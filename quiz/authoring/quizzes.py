@@ -7,15 +7,16 @@ from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from ..bankparse import _Checker
 from ..docparse import HEADING
 from ..drawing import Candidate, pool
 from ..extensions import db
 from ..models import ACTIVE, Document, Paragraph, Question, Quiz
 from ..quizsettings import REVIEW_OPTIONS, bank_settings
 from . import bp
-from .entries import _Lines
 from .forms import options
+
+# The bank checker (bankparse, entries) is imported where a quiz is checked, so that
+# create_app, which imports every view, stays quick.
 
 RULES = [("all", "Every active question of the document"),
          ("section", "The questions of one section"),
@@ -164,6 +165,8 @@ FIELD_OF = {"id": "key", "select": "rule", "grading": "grading", "attempts": "at
 
 def check_quiz(entry: dict, document: Document, sections: list[str]) -> dict[str, list[str]]:
     """The bank checker's verdict on a quiz entry plus what needs the stored questions."""
+    from ..bankparse import _Checker
+    from .entries import _Lines
     lines = _Lines()
     checker = _Checker("quiz editor", {})
     spec = checker.quiz(lines.wrap(entry, ""), document.slug)
@@ -203,6 +206,8 @@ def check_quiz(entry: dict, document: Document, sections: list[str]) -> dict[str
 
 
 def _save(entry: dict, document: Document, quiz: Quiz | None):
+    from ..bankparse import _Checker
+    from .entries import _Lines
     lines = _Lines()
     spec = _Checker("quiz editor", {}).quiz(lines.wrap(entry, ""), document.slug)
     values = {"document_id": document.id, "title": spec.title,

@@ -7,8 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectField
 
 from ..extensions import db
-from ..interchange.cli import EXPORT_FORMATS, IMPORT_FORMATS
-from ..interchange.imports import ImportFailed, import_file
+from ..interchange.cli import EXPORT_FORMATS, IMPORT_FORMATS, export_questions
 from ..models import Document
 from . import bp
 from .forms import options
@@ -46,6 +45,7 @@ def transfer():
         elif upload is None or not upload.filename:
             form.file.errors = ["Choose a file."]
         else:
+            from ..interchange.imports import ImportFailed, import_file
             try:
                 report = import_file(upload.read(), upload.filename, form.format.data, document)
                 db.session.commit()
@@ -65,7 +65,7 @@ def _exported():
     fmt = request.args.get("format", "yaml")
     if fmt not in EXPORT_FORMATS:
         abort(404)
-    return document, fmt, EXPORT_FORMATS[fmt](document)
+    return document, fmt, export_questions(fmt, document)
 
 
 @bp.route("/transfer/export")

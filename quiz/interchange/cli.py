@@ -6,17 +6,29 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from ..editions import FORMATS, DocumentError, add_document, new_edition
+from ..docparse import FORMATS
 from ..extensions import db
-from .aiken import export_aiken
-from .bankyaml import export_bank
-from .gift import export_gift
-from .moodlexml import export_moodle_xml
 
-EXPORT_FORMATS = {"yaml": export_bank, "gift": export_gift, "moodle-xml": export_moodle_xml,
-                  "aiken": export_aiken}
+# The formats' modules and editions are imported where they are used: create_app registers
+# these commands (and the browser's transfer page uses the format lists) on every start.
+EXPORT_FORMATS = ("yaml", "gift", "moodle-xml", "aiken")
 IMPORT_FORMATS = ("gift", "aiken", "moodle-xml")
 documents = AppGroup("documents", help="Add documents and bring in new editions.")
+
+
+def export_questions(fmt: str, document):
+    """The questions citing ``document`` written in ``fmt``, one of EXPORT_FORMATS."""
+    if fmt == "yaml":
+        from .bankyaml import export_bank as export
+    elif fmt == "gift":
+        from .gift import export_gift as export
+    elif fmt == "moodle-xml":
+        from .moodlexml import export_moodle_xml as export
+    elif fmt == "aiken":
+        from .aiken import export_aiken as export
+    else:
+        raise ValueError(f"unknown export format '{fmt}'")
+    return export(document)
 
 
 def _read(path: Path) -> str:
@@ -42,6 +54,7 @@ def _format(path: Path, fmt: str | None) -> str:
 def add_command(file: Path, slug, title, fmt, language, origin, attribution) -> None:
     """Add a document from a UTF-8 text or Markdown FILE."""
     from ..database import upgrade_schema
+    from ..editions import DocumentError, add_document
     upgrade_schema()
     try:
         document = add_document(_read(file), title=title, slug=slug, fmt=_format(file, fmt),
@@ -60,6 +73,7 @@ def add_command(file: Path, slug, title, fmt, language, origin, attribution) -> 
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the suffix.")
 def update_command(slug: str, file: Path, fmt: str | None) -> None:
     """Bring in a new edition of document SLUG from FILE and re-anchor its questions."""
+    from ..editions import DocumentError, new_edition
     from ..models import Document
     document = db.session.execute(db.select(Document).filter_by(slug=slug)).scalar_one_or_none()
     if document is None:
@@ -108,7 +122,7 @@ def _document(slug: str | None):
 @with_appcontext
 def export_command(fmt: str, slug: str | None, output: Path | None) -> None:
     """Write a document's questions (banks' and the browser's) as YAML, GIFT or Moodle XML."""
-    result = EXPORT_FORMATS[fmt](_document(slug))
+    result = export_questions(fmt, _document(slug))
     if output is None:
         click.echo(result.text, nl=False)
     else:
