@@ -41,6 +41,8 @@ def _normalise_with_map(text: str) -> tuple[str, list[int]]:
 
 def normalise(text: str) -> str:
     """The form in which quotes are compared with paragraphs."""
+    if text.isascii():  # nothing to fold: only the whitespace collapses, done in C
+        return " ".join(text.split())
     return _normalise_with_map(text)[0]
 
 

@@ -1,6 +1,16 @@
 """The seed document parses into 6 headings and 25 paragraphs and items, in order."""
+from hypothesis import given
+from hypothesis import strategies as st
+
 from quiz.docparse import HEADING, ITEM, PARAGRAPH, parse_document
-from quiz.textmatch import QuoteFinder, content_hash, find_quote, highlight
+from quiz.textmatch import (
+    QuoteFinder,
+    _normalise_with_map,
+    content_hash,
+    find_quote,
+    highlight,
+    normalise,
+)
 from tests.conftest import SEED
 
 HEADINGS = [
@@ -87,3 +97,9 @@ def test_a_quote_finder_finds_what_find_quote_finds_in_texts_it_has_seen():
         for text in texts:
             for quote in quotes:
                 assert finder.find(text, quote) == find_quote(text, quote)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_normalises_as_the_character_by_character_fold(text):
+    # normalise() takes a shortcut for ASCII; it must agree with the full fold and map.
+    assert normalise(text) == _normalise_with_map(text)[0]

@@ -5,6 +5,7 @@ Case, spacing, typographic quotes and dashes, and punctuation are ignored.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..textmatch import normalise
 from . import QuestionType, register, text_of
@@ -13,6 +14,7 @@ _PUNCTUATION = re.compile(r"[^\w\s]")
 MAX_LENGTH = 500
 
 
+@lru_cache(maxsize=4096)  # every learner's answer is compared with the same few variants
 def canonical(text: str) -> str:
     text = _PUNCTUATION.sub(" ", normalise(text).casefold())
     return " ".join(text.split())
