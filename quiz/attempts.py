@@ -4,10 +4,10 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.engine import Row
+from sqlalchemy import Text, and_, bindparam, insert, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -98,38 +98,73 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
 
 
 # The question page is what learners load most, so it reads rows, not objects, with
-# statements built once: the attempt with its quiz, every slot's answer (for the
-# navigation), then the one question shown. Three statements, however long the attempt.
-# They select from the tables, not the mapped classes: the ORM has nothing to do then.
+# statements built once: the attempt with its quiz and the question asked, then every
+# slot's state for the navigation. Two statements, however long the attempt. They
+# select from the tables, not the mapped classes: the ORM has nothing to do then.
 _attempts, _quizzes = Attempt.__table__.c, Quiz.__table__.c
 _responses, _versions = Response.__table__.c, QuestionVersion.__table__.c
-_ATTEMPT_ROW = (
-    select(_attempts.id, _attempts.user_id, _attempts.state, _attempts.deadline,
-           _attempts.max_marks, _quizzes.key.label("quiz_key"),
-           _quizzes.title.label("quiz_title"))
-    .join_from(Attempt.__table__, Quiz.__table__, _quizzes.id == _attempts.quiz_id)
+
+
+class OpenAttempt(NamedTuple):
+    id: int
+    user_id: int
+    state: str
+    deadline: datetime | None
+    max_marks: float
+    quiz_key: str
+    quiz_title: str
+
+
+class AskedQuestion(NamedTuple):
+    """A slot of an attempt (its response row) with the question version it asks."""
+
+    id: int  # the response's
+    sequence: int
+    layout: dict
+    answer: Any
+    max_marks: float
+    type: str
+    prompt: str
+    data: dict
+
+
+_ATTEMPT = (_attempts.id, _attempts.user_id, _attempts.state, _attempts.deadline,
+            _attempts.max_marks, _quizzes.key, _quizzes.title)
+_QUESTION = (_responses.id, _responses.sequence, _responses.layout, _responses.answer,
+             _responses.max_marks, _versions.type, _versions.prompt, _versions.data)
+_ATTEMPT_ROW = (select(*_ATTEMPT)
+                .join_from(Attempt.__table__, Quiz.__table__, _quizzes.id == _attempts.quiz_id)
+                .where(_attempts.id == bindparam("attempt_id")))
+_ATTEMPT_AND_QUESTION = (
+    select(*_ATTEMPT, *_QUESTION)
+    .select_from(Attempt.__table__)
+    .join(Quiz.__table__, _quizzes.id == _attempts.quiz_id)
+    .outerjoin(Response.__table__, and_(_responses.attempt_id == _attempts.id,
+                                        _responses.slot == bindparam("slot")))
+    .outerjoin(QuestionVersion.__table__, _versions.id == _responses.version_id)
     .where(_attempts.id == bindparam("attempt_id"))
 )
-_SLOTS = (select(_responses.slot, _responses.answer)
-          .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot))
 _QUESTION_ROW = (
-    select(_responses.id, _responses.sequence, _responses.layout, _responses.answer,
-           _responses.max_marks, _versions.type, _versions.prompt, _versions.data)
+    select(*_QUESTION)
     .join_from(Response.__table__, QuestionVersion.__table__,
                _versions.id == _responses.version_id)
     .where(_responses.attempt_id == bindparam("attempt_id"),
            _responses.slot == bindparam("slot"))
 )
+# Only whether each slot is answered: the JSON is not decoded. (A cleared answer may be
+# stored as JSON null rather than SQL NULL; on PostgreSQL the driver decodes it to None.)
+_SLOTS = (select(type_coerce(_responses.answer, Text))
+          .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot))
 
 
 @dataclass
 class QuestionPage:
     """One question of an attempt as its page shows it and its form saves it."""
 
-    attempt: Row  # id, user_id, state, deadline, max_marks, quiz_key, quiz_title
+    attempt: OpenAttempt
     answered: list[bool]  # per slot, in order
     number: int  # the slot shown, from 1
-    question: Row  # the response (id, sequence, layout, answer, max_marks) and its version
+    question: AskedQuestion
 
     @property
     def total(self) -> int:
@@ -140,18 +175,34 @@ class QuestionPage:
         return sum(self.answered)
 
 
-def attempt_row(attempt_id: int) -> Row | None:
-    return db.session.execute(_ATTEMPT_ROW, {"attempt_id": attempt_id}).first()
+def attempt_row(attempt_id: int) -> OpenAttempt | None:
+    row = db.session.execute(_ATTEMPT_ROW, {"attempt_id": attempt_id}).first()
+    return None if row is None else OpenAttempt(*row)
 
 
-def question_page(attempt: Row, number: int) -> QuestionPage:
-    """Slot ``number`` of ``attempt`` (clamped to the attempt's slots)."""
-    answered = [answer is not None for _slot, answer in
+def attempt_and_question(attempt_id: int, number: int
+                         ) -> tuple[OpenAttempt, AskedQuestion | None] | None:
+    """The attempt and the question in its slot ``number`` (None when there is no such
+    slot), in one statement; None when there is no such attempt."""
+    row = db.session.execute(_ATTEMPT_AND_QUESTION,
+                             {"attempt_id": attempt_id, "slot": number}).first()
+    if row is None:
+        return None
+    asked = None if row[7] is None else AskedQuestion(*row[7:])
+    return OpenAttempt(*row[:7]), asked
+
+
+def question_page(attempt: OpenAttempt, number: int,
+                  asked: AskedQuestion | None = None) -> QuestionPage:
+    """Slot ``number`` of ``attempt``, clamped to its slots; ``asked`` is what
+    attempt_and_question() read for ``number``, if it did."""
+    answered = [stored is not None and stored != "null" for (stored,) in
                 db.session.execute(_SLOTS, {"attempt_id": attempt.id})]
-    number = min(max(number, 1), len(answered))
-    question = db.session.execute(
-        _QUESTION_ROW, {"attempt_id": attempt.id, "slot": number}).one()
-    return QuestionPage(attempt, answered, number, question)
+    shown = min(max(number, 1), len(answered))
+    if asked is None or shown != number:
+        row = db.session.execute(_QUESTION_ROW, {"attempt_id": attempt.id, "slot": shown}).one()
+        asked = AskedQuestion(*row)
+    return QuestionPage(attempt, answered, shown, asked)
 
 
 _SAVE = (update(Response.__table__)

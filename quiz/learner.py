@@ -6,13 +6,14 @@ from functools import cache
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy.engine import Row
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import progress
 from .attempts import (
     EmptyQuiz,
+    OpenAttempt,
     QuizUnavailable,
+    attempt_and_question,
     attempt_row,
     close_attempt,
     finish_if_overdue,
@@ -109,7 +110,7 @@ def _attempt_for(attempt_id: int, *, answering: bool) -> Attempt:
     return attempt
 
 
-def _my_attempt(attempt_id: int) -> Row:
+def _my_attempt(attempt_id: int) -> OpenAttempt:
     """The current user's attempt as a row (see attempts.attempt_row); anyone else's is 404."""
     row = attempt_row(attempt_id)
     if row is None or row.user_id != current_user.id:
@@ -126,7 +127,10 @@ def attempt(attempt_id: int):
     ``go=stay`` is the background save used by scripts: it answers JSON instead of
     redirecting, with status 409 when the page was stale or the attempt is closed.
     """
-    row = _my_attempt(attempt_id)
+    found = attempt_and_question(attempt_id, request.args.get("q", 1, type=int))
+    if found is None or found[0].user_id != current_user.id:
+        abort(404)
+    row, asked = found
     background = request.method == "POST" and request.form.get("go") == "stay"
     if row.state != IN_PROGRESS:
         if background:
@@ -140,7 +144,7 @@ def attempt(attempt_id: int):
             return jsonify(saved=False, finished=True), 409
         flash(_TIME_UP, "error")
         return redirect(url_for(".review", attempt_id=attempt_id))
-    page = question_page(row, request.args.get("q", 1, type=int))
+    page = question_page(row, request.args.get("q", 1, type=int), asked)
     question = page.question
     kind = get_type(question.type)
     if request.method == "GET":

@@ -218,3 +218,18 @@ def test_a_save_read_before_a_submit_is_not_stored_after_it(typed_app):
         response = db.session.get(Response, page.question.id)
         assert response.answer is None and response.sequence == 0
         assert response.marks == 0 and db.session.get(Attempt, attempt_id).marks == 0
+
+
+def test_a_cleared_answer_counts_as_not_answered(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    answer(client, attempt_url, 4, {"answer": "PSOTC"}, go="stay")
+    page = client.get(f"{attempt_url}?q=4").text
+    assert "1 of 7 answered" in page and 'aria-label="Question 4, answered"' in page
+    answer(client, attempt_url, 4, {"answer": "  "}, go="stay")  # the box emptied
+    page = client.get(f"{attempt_url}?q=4").text
+    assert "0 of 7 answered" in page and 'aria-label="Question 4, not answered"' in page
+    with typed_app.app_context():
+        response = db.session.execute(db.select(Response).filter_by(slot=4)).scalar_one()
+        assert response.answer is None and response.sequence == 2
