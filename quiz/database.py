@@ -61,7 +61,8 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql(_begin_statement())
+        # Straight to the driver: every transaction of every request passes here.
+        connection.connection.driver_connection.execute(_begin_statement())
 
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, Response
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -33,7 +35,22 @@ def add_headers(response: Response) -> Response:
     return response
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookies, the signer built once per key rather than per request."""
+
+    def __init__(self):
+        self.signers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        signer = self.signers.get(keys)
+        if signer is None:
+            signer = self.signers[keys] = super().get_signing_serializer(app)
+        return signer
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionCookies()
     app.after_request(add_headers)
     hops = app.config.get("TRUSTED_PROXIES", 0)
     if hops:

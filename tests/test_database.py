@@ -1,5 +1,6 @@
 """SQLite runs with WAL, foreign keys and a busy timeout on every connection."""
 import sqlite3
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event
@@ -35,27 +36,40 @@ def test_foreign_keys_are_enforced(app):
     assert isinstance(caught.value.orig, sqlite3.IntegrityError)
 
 
-@sqlite_only
-def test_requests_that_may_write_begin_immediate(app, client):
-    statements = []
+@contextmanager
+def sqlite_statements(app):
+    """Every statement SQLite runs from now on (BEGIN included), first word upper-cased,
+    BEGINs whole, as SQLite's own trace reports them."""
     with app.app_context():
         engine = db.engine
+    seen = []
 
-    def record(conn, cursor, statement, *args):
-        if statement.startswith("BEGIN"):
-            statements.append(statement)
+    def trace(statement):
+        word = statement.lstrip().split(None, 1)[0].upper()
+        seen.append(statement.strip().upper() if word == "BEGIN" else word)
 
-    event.listen(engine, "before_cursor_execute", record)
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.set_trace_callback(trace)
+
+    event.listen(engine, "connect", on_connect)
+    engine.dispose()  # from here on every connection is new, and traced
     try:
+        yield seen
+    finally:
+        event.remove(engine, "connect", on_connect)
+        engine.dispose()
+
+
+@sqlite_only
+def test_requests_that_may_write_begin_immediate(app, client):
+    with sqlite_statements(app) as statements:
         client.get("/")
-        assert statements and set(statements) == {"BEGIN"}
-        statements.clear()
+        begins = [s for s in statements if s.startswith("BEGIN")]
+        assert begins and set(begins) == {"BEGIN"}
         token = csrf_token(client.get("/login").text)
         statements.clear()
         client.post("/login", data={"username": "x", "password": "y", "csrf_token": token})
         assert "BEGIN IMMEDIATE" in statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -69,15 +83,8 @@ def test_saves_and_submits_write_only_in_immediate_transactions(typed_app):
     register(client)
     attempt_url = start(client)
     token = csrf_token(client.get(attempt_url).text)
-    with typed_app.app_context():
-        engine = db.engine
-    statements = []
 
-    def record(conn, cursor, statement, *args):
-        statements.append(statement.lstrip().split(None, 1)[0].upper()
-                          if not statement.startswith("BEGIN") else statement)
-
-    def writes_by_mode():
+    def writes_by_mode(statements):
         mode, seen = None, {}
         for statement in statements:
             if statement.startswith("BEGIN"):
@@ -86,13 +93,13 @@ def test_saves_and_submits_write_only_in_immediate_transactions(typed_app):
                 seen.setdefault(mode, []).append(statement)
         return seen
 
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with sqlite_statements(typed_app) as statements:
         saved = client.post(f"{attempt_url}?q=4", data={
             "csrf_token": token, "go": "stay", "seq": "0", "answer": "PSOTC"})
         assert saved.json["saved"] is True
-        assert statements[0] == "BEGIN"  # the user and the question are read unlocked
-        assert writes_by_mode() == {"BEGIN IMMEDIATE": ["UPDATE"]}
+        begins = [s for s in statements if s.startswith("BEGIN")]
+        assert begins == ["BEGIN", "BEGIN IMMEDIATE"]  # the reads run unlocked
+        assert writes_by_mode(statements) == {"BEGIN IMMEDIATE": ["UPDATE"]}
         statements.clear()
         same = client.post(f"{attempt_url}?q=4", data={
             "csrf_token": token, "go": "stay", "seq": "1", "answer": "PSOTC"})
@@ -100,7 +107,6 @@ def test_saves_and_submits_write_only_in_immediate_transactions(typed_app):
         assert "BEGIN IMMEDIATE" not in statements  # nothing changed, nothing locked
         statements.clear()
         assert client.post(f"{attempt_url}/submit", data={"csrf_token": token}).status_code == 302
-        assert statements[0] == "BEGIN"
-        assert writes_by_mode() == {"BEGIN IMMEDIATE": ["UPDATE", "UPDATE"]}
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+        assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN", "BEGIN IMMEDIATE"]
+        # The attempt closed, then its 7 responses' marks (one executemany).
+        assert writes_by_mode(statements) == {"BEGIN IMMEDIATE": ["UPDATE"] * 8}
