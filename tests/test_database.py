@@ -1,6 +1,7 @@
 """SQLite runs with WAL, foreign keys and a busy timeout on every connection."""
 import sqlite3
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -110,3 +111,83 @@ def test_saves_and_submits_write_only_in_immediate_transactions(typed_app):
         assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN", "BEGIN IMMEDIATE"]
         # The attempt closed, then its 7 responses' marks (one executemany).
         assert writes_by_mode(statements) == {"BEGIN IMMEDIATE": ["UPDATE"] * 8}
+
+
+CHILD = """
+import sys
+from quiz.database import WriterTurns
+turns = WriterTurns(sys.argv[1])
+turns.take()
+print("taken", flush=True)
+sys.stdin.readline()
+turns.give_back()
+print("given back", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_writers_in_other_processes_wait_for_their_turn(tmp_path):
+    import subprocess
+    import sys
+    import threading
+
+    from quiz.database import WriterTurns
+    path = str(tmp_path / "quiz.sqlite3-writers")
+    with subprocess.Popen([sys.executable, "-c", CHILD, path], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout.readline() == "taken\n"
+        mine = threading.Event()
+        turns = WriterTurns(path)
+        waiting = threading.Thread(target=lambda: (turns.take(), mine.set()))
+        waiting.start()
+        assert not mine.wait(0.5)  # the other process has the turn
+        child.stdin.write("\n")
+        child.stdin.flush()
+        assert child.stdout.readline() == "given back\n"
+        assert mine.wait(30)  # handed over
+        waiting.join()
+        turns.give_back()
+        child.stdin.write("\n")
+
+
+def test_a_thread_may_take_its_own_turn_again_and_others_wait(tmp_path):
+    import threading
+
+    from quiz.database import WriterTurns
+    turns = WriterTurns(str(tmp_path / "writers"))
+    turns.take()
+    turns.take()  # a second connection of the same thread: no deadlock
+    other = threading.Event()
+    waiting = threading.Thread(target=lambda: (turns.take(), other.set()))
+    waiting.start()
+    turns.give_back()
+    assert not other.wait(0.3)  # still this thread's
+    turns.give_back()
+    assert other.wait(30)
+    waiting.join()
+    turns.give_back()
+    assert turns.owner is None and turns.depth == 0
+
+
+@sqlite_only
+def test_a_write_transaction_gives_its_turn_back_however_it_ends(app):
+    from quiz.database import TurnTakingConnection
+    with app.app_context():
+        engine = db.engine
+        database = engine.url.database
+        ends = {
+            "commit": lambda connection: connection.commit(),
+            "rollback": lambda connection: connection.rollback(),
+            "close": lambda connection: connection.close(),
+            "invalidate": lambda connection: connection.invalidate(),
+        }
+        for name, end in ends.items():
+            connection = engine.connect()
+            connection.exec_driver_sql("UPDATE quiz SET title = title")  # BEGIN IMMEDIATE
+            driver = connection.connection.driver_connection
+            assert isinstance(driver, TurnTakingConnection) and driver.holding, name
+            assert driver.turns.owner is not None, name
+            end(connection)
+            assert driver.turns.owner is None and driver.turns.depth == 0, name
+            connection.close()
+    assert (Path(database).parent / (Path(database).name + "-writers")).exists()
