@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, and_, bindparam, insert, select, type_coerce, update
+from sqlalchemy import Text, and_, bindparam, func, insert, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -252,8 +252,8 @@ def submit_attempt(attempt: Attempt) -> bool:
 
 
 _ANSWERS = (
-    select(_responses.id, _responses.answer, _responses.max_marks, _versions.type,
-           _versions.data)
+    select(_responses.id, _responses.answer, _responses.max_marks, _responses.sequence,
+           _versions.type, _versions.data)
     .join_from(Response.__table__, QuestionVersion.__table__,
                _versions.id == _responses.version_id)
     .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot)
@@ -262,33 +262,74 @@ _CLOSE = (update(Attempt.__table__)
           .where(_attempts.id == bindparam("attempt_id"), _attempts.state == IN_PROGRESS)
           .values(state=FINISHED, finished_at=bindparam("now"),
                   marks=bindparam("total"), percent=bindparam("total_percent")))
+# Every save adds one to its response's sequence, so the sum of an attempt's sequences
+# changes with every save: the same sum as when the answers were graded means the same
+# answers.
+_CLOSE_IF_UNCHANGED = _CLOSE.where(
+    select(func.coalesce(func.sum(_responses.sequence), 0))
+    .where(_responses.attempt_id == bindparam("attempt_id")).scalar_subquery()
+    == bindparam("sequences"))
 _GRADE = (update(Response.__table__).where(_responses.id == bindparam("response_id"))
           .values(fraction=bindparam("graded"), marks=bindparam("scored")))
 
 
-def close_attempt(attempt_id: int, max_marks: float) -> dict | None:
-    """Grade the saved answers and close the attempt: the attempt's new values, or None
-    when it was closed already (by a repeated submit, or its time running out).
+@dataclass
+class Grading:
+    """An attempt's saved answers, graded; ``sequences`` says which saves they were."""
 
-    The answers are read and graded as rows, then one compare-and-set closes the
-    attempt with its marks, so two submits cannot both grade it; the responses' marks
-    follow in one batch. Call it in a write transaction (IMMEDIATE on SQLite), so no
-    save slips in between the reading and the closing.
-    """
-    grades = []
-    for response_id, answer, marks, kind, data in db.session.execute(
+    grades: list[dict]
+    marks: float
+    sequences: int
+
+
+def grade_attempt(attempt_id: int) -> Grading:
+    """Grade the attempt's saved answers as rows (grading needs no objects)."""
+    grades, sequences = [], 0
+    for response_id, answer, marks, sequence, kind, data in db.session.execute(
             _ANSWERS, {"attempt_id": attempt_id}):
         fraction = get_type(kind).grade(data, answer)
         grades.append({"response_id": response_id, "graded": fraction,
                        "scored": round(fraction * marks, 4)})
-    total = sum(grade["scored"] for grade in grades)
-    values = {"finished_at": utcnow(), "marks": round(total, 4),
-              "percent": round(100 * total / max_marks, 2) if max_marks else 0.0}
-    closed = db.session.execute(_CLOSE, {
-        "attempt_id": attempt_id, "now": values["finished_at"], "total": values["marks"],
-        "total_percent": values["percent"]})
-    if closed.rowcount != 1:
+        sequences += sequence
+    return Grading(grades, round(sum(g["scored"] for g in grades), 4), sequences)
+
+
+def close_attempt(attempt_id: int, max_marks: float, graded: Grading | None = None
+                  ) -> dict | None:
+    """Close the attempt with its answers graded: the attempt's new values, or None when
+    it was closed already (by a repeated submit, or its time running out).
+
+    Call it in a write transaction (IMMEDIATE on SQLite). One compare-and-set closes
+    the attempt with its marks, so two submits cannot both grade it; the responses'
+    marks follow in one batch. ``graded`` may come from before the write transaction
+    (so the write lock is held only to write): it is used only if no save came in since,
+    and otherwise the answers are graded again, in the transaction, where none can.
+    """
+    now = utcnow()
+    if graded is not None:
+        values = _closing(graded, max_marks, now)
+        if db.session.execute(_CLOSE_IF_UNCHANGED, dict(
+                _close_parameters(attempt_id, values), sequences=graded.sequences)
+                ).rowcount == 1:
+            return _write_grades(graded, values)
+    graded = grade_attempt(attempt_id)
+    values = _closing(graded, max_marks, now)
+    if db.session.execute(_CLOSE, _close_parameters(attempt_id, values)).rowcount != 1:
         return None
-    if grades:  # an UPDATE by primary key, one executemany for every response
-        db.session.execute(_GRADE, grades)
+    return _write_grades(graded, values)
+
+
+def _closing(graded: Grading, max_marks: float, now) -> dict:
+    return {"finished_at": now, "marks": graded.marks,
+            "percent": round(100 * graded.marks / max_marks, 2) if max_marks else 0.0}
+
+
+def _close_parameters(attempt_id: int, values: dict) -> dict:
+    return {"attempt_id": attempt_id, "now": values["finished_at"], "total": values["marks"],
+            "total_percent": values["percent"]}
+
+
+def _write_grades(graded: Grading, values: dict) -> dict:
+    if graded.grades:  # an UPDATE by primary key, one executemany for every response
+        db.session.execute(_GRADE, graded.grades)
     return dict(values, state=FINISHED)

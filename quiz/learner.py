@@ -17,6 +17,7 @@ from .attempts import (
     attempt_row,
     close_attempt,
     finish_if_overdue,
+    grade_attempt,
     latest_sequence,
     open_attempt,
     question_page,
@@ -203,8 +204,11 @@ def summary(attempt_id: int):
 def submit(attempt_id: int):
     # (CSRFProtect checked the form's token before the view ran.)
     row = _my_attempt(attempt_id)
-    start_writing()
-    closed = close_attempt(row.id, row.max_marks) if row.state == IN_PROGRESS else None
+    closed = None
+    if row.state == IN_PROGRESS:
+        graded = grade_attempt(row.id)  # before the write lock; rechecked under it
+        start_writing()
+        closed = close_attempt(row.id, row.max_marks, graded)
     db.session.commit()
     if closed is not None:
         flash(f"Submitted. You scored {format_number(closed['marks'])} out of "

@@ -162,8 +162,12 @@ def test_attempt_keeps_its_draw_and_layout_on_every_reload(typed_app):
     client = typed_app.test_client()
     register(client)
     attempt_url = start(client, "two-random")
-    pages = [client.get(f"{attempt_url}?q={n}").text for n in (1, 2)]
-    assert pages == [client.get(f"{attempt_url}?q={n}").text for n in (1, 2)]
+    def page(n):  # the CSRF token is signed with the time: the rest must not change
+        text = client.get(f"{attempt_url}?q={n}").text
+        return re.sub(r'name="csrf_token" value="[^"]+"', "", text)
+
+    pages = [page(1), page(2)]
+    assert pages == [page(1), page(2)]
     assert "Question 1 of 2" in pages[0]
     with typed_app.app_context():
         attempt = db.session.execute(db.select(Attempt)).scalar_one()
@@ -233,3 +237,30 @@ def test_a_cleared_answer_counts_as_not_answered(typed_app):
     with typed_app.app_context():
         response = db.session.execute(db.select(Response).filter_by(slot=4)).scalar_one()
         assert response.answer is None and response.sequence == 2
+
+
+def test_a_save_between_grading_and_closing_is_graded(typed_app):
+    """A submit grades before it takes the write lock; a save that came in since is not
+    lost from the grade: the answers are graded again under the lock."""
+    from quiz.attempts import attempt_row, close_attempt, grade_attempt, question_page, save_answer
+    client = typed_app.test_client()
+    register(client)
+    attempt_id = int(start(client).rsplit("/", 1)[1])
+    with typed_app.app_context():
+        row = attempt_row(attempt_id)
+        graded = grade_attempt(attempt_id)  # nothing answered yet
+        assert graded.marks == 0
+        page = question_page(row, 4)  # the short answer, saved right after the grading
+        assert save_answer(page.question.id, "PSOTC", page.question.sequence) == 1
+        closed = close_attempt(attempt_id, row.max_marks, graded)
+        db.session.commit()
+        assert closed["marks"] == 1
+        assert db.session.get(Response, page.question.id).marks == 1
+        assert db.session.get(Attempt, attempt_id).marks == 1
+        # Graded with nothing saved since, the earlier grading is used as it is.
+        other = int(start(client, "two-random").rsplit("/", 1)[1])
+        graded = grade_attempt(other)
+        assert close_attempt(other, attempt_row(other).max_marks, graded)["marks"] == 0
+        db.session.commit()
+        # And a closed attempt is not closed twice.
+        assert close_attempt(attempt_id, row.max_marks, grade_attempt(attempt_id)) is None
