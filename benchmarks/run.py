@@ -150,6 +150,14 @@ def load_table(results: dict, concurrencies: list[int]) -> list[str]:
     return lines
 
 
+def errors_said(result: dict) -> str:
+    kinds = {"socket errors": result["socket_errors"],
+             "unexpected statuses": result["unexpected_status"],
+             "requests after the submit pool ran dry": result["pool_exhausted"]}
+    said = ", ".join(f"{count} {kind}" for kind, count in kinds.items() if count)
+    return f"; {said}" if said else ""
+
+
 def machine() -> str:
     model = next((line.split(":", 1)[1].strip() for line in
                   Path("/proc/cpuinfo").read_text().splitlines()
@@ -235,8 +243,8 @@ def load_phase(args, scratch: Path) -> list[str]:
                     print(f"run {run + 1} c={c} {label}: {result['rps']:.0f} req/s "
                           f"({result['rps'] / ref['rps']:.2f} of the reference), p99 "
                           f"{result['p99_us'] / 1000:.1f} ms "
-                          f"({result['p99_us'] / ref['p99_us']:.2f}), load {load_average()}",
-                          flush=True)
+                          f"({result['p99_us'] / ref['p99_us']:.2f}), load {load_average()}"
+                          + errors_said(result), flush=True)
         app_rss, reference_rss = app.worker_rss_mb(), reference.worker_rss_mb()
     finally:
         app.stop()
