@@ -104,16 +104,20 @@ class SignedIn(UserMixin):
 
 
 _users, _sessions = User.__table__.c, LoginSession.__table__.c
-_SIGNED_IN = (  # from the tables, not the mapped classes: the ORM has nothing to do
-    select(_users.id, _users.username, _users.role)
-    .join_from(User.__table__, LoginSession.__table__, _sessions.user_id == _users.id)
-    .where(_sessions.token == bindparam("token"), _users.id == bindparam("user_id"))
-)
+
+
+@cache  # built on first use, not at import (that would slow every start)
+def _signed_in():
+    return (  # from the tables, not the mapped classes: the ORM has nothing to do
+        select(_users.id, _users.username, _users.role)
+        .join_from(User.__table__, LoginSession.__table__, _sessions.user_id == _users.id)
+        .where(_sessions.token == bindparam("token"), _users.id == bindparam("user_id"))
+    )
 
 
 def user_for_session(user_id: str, token: str | None) -> SignedIn | None:
     """The user of a live login session, in one query; None once it was closed."""
     if not token or not user_id.isdigit():
         return None
-    row = db.session.execute(_SIGNED_IN, {"token": token, "user_id": int(user_id)}).first()
+    row = db.session.execute(_signed_in(), {"token": token, "user_id": int(user_id)}).first()
     return None if row is None else SignedIn(*row)

@@ -5,6 +5,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Text, and_, bindparam, func, insert, select, type_coerce, update
@@ -98,9 +99,10 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
 
 
 # The question page is what learners load most, so it reads rows, not objects, with
-# statements built once: the attempt with its quiz and the question asked, then every
-# slot's state for the navigation. Two statements, however long the attempt. They
-# select from the tables, not the mapped classes: the ORM has nothing to do then.
+# statements built once (on first use: building them at import would slow every start):
+# the attempt with its quiz and the question asked, then every slot's state for the
+# navigation. Two statements, however long the attempt. They select from the tables, not
+# the mapped classes: the ORM has nothing to do then.
 _attempts, _quizzes = Attempt.__table__.c, Quiz.__table__.c
 _responses, _versions = Response.__table__.c, QuestionVersion.__table__.c
 
@@ -132,29 +134,45 @@ _ATTEMPT = (_attempts.id, _attempts.user_id, _attempts.state, _attempts.deadline
             _attempts.max_marks, _quizzes.key, _quizzes.title)
 _QUESTION = (_responses.id, _responses.sequence, _responses.layout, _responses.answer,
              _responses.max_marks, _versions.type, _versions.prompt, _versions.data)
-_ATTEMPT_ROW = (select(*_ATTEMPT)
-                .join_from(Attempt.__table__, Quiz.__table__, _quizzes.id == _attempts.quiz_id)
-                .where(_attempts.id == bindparam("attempt_id")))
-_ATTEMPT_AND_QUESTION = (
-    select(*_ATTEMPT, *_QUESTION)
-    .select_from(Attempt.__table__)
-    .join(Quiz.__table__, _quizzes.id == _attempts.quiz_id)
-    .outerjoin(Response.__table__, and_(_responses.attempt_id == _attempts.id,
-                                        _responses.slot == bindparam("slot")))
-    .outerjoin(QuestionVersion.__table__, _versions.id == _responses.version_id)
-    .where(_attempts.id == bindparam("attempt_id"))
-)
-_QUESTION_ROW = (
-    select(*_QUESTION)
-    .join_from(Response.__table__, QuestionVersion.__table__,
-               _versions.id == _responses.version_id)
-    .where(_responses.attempt_id == bindparam("attempt_id"),
-           _responses.slot == bindparam("slot"))
-)
+
+
+@cache
+def _attempt_row():
+    return (select(*_ATTEMPT)
+            .join_from(Attempt.__table__, Quiz.__table__, _quizzes.id == _attempts.quiz_id)
+            .where(_attempts.id == bindparam("attempt_id")))
+
+
+@cache
+def _attempt_and_question():
+    return (
+        select(*_ATTEMPT, *_QUESTION)
+        .select_from(Attempt.__table__)
+        .join(Quiz.__table__, _quizzes.id == _attempts.quiz_id)
+        .outerjoin(Response.__table__, and_(_responses.attempt_id == _attempts.id,
+                                            _responses.slot == bindparam("slot")))
+        .outerjoin(QuestionVersion.__table__, _versions.id == _responses.version_id)
+        .where(_attempts.id == bindparam("attempt_id"))
+    )
+
+
+@cache
+def _question_row():
+    return (
+        select(*_QUESTION)
+        .join_from(Response.__table__, QuestionVersion.__table__,
+                   _versions.id == _responses.version_id)
+        .where(_responses.attempt_id == bindparam("attempt_id"),
+               _responses.slot == bindparam("slot"))
+    )
+
+
 # Only whether each slot is answered: the JSON is not decoded. (A cleared answer may be
 # stored as JSON null rather than SQL NULL; on PostgreSQL the driver decodes it to None.)
-_SLOTS = (select(type_coerce(_responses.answer, Text))
-          .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot))
+@cache
+def _slots():
+    return (select(type_coerce(_responses.answer, Text))
+            .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot))
 
 
 @dataclass
@@ -176,7 +194,7 @@ class QuestionPage:
 
 
 def attempt_row(attempt_id: int) -> OpenAttempt | None:
-    row = db.session.execute(_ATTEMPT_ROW, {"attempt_id": attempt_id}).first()
+    row = db.session.execute(_attempt_row(), {"attempt_id": attempt_id}).first()
     return None if row is None else OpenAttempt(*row)
 
 
@@ -184,7 +202,7 @@ def attempt_and_question(attempt_id: int, number: int
                          ) -> tuple[OpenAttempt, AskedQuestion | None] | None:
     """The attempt and the question in its slot ``number`` (None when there is no such
     slot), in one statement; None when there is no such attempt."""
-    row = db.session.execute(_ATTEMPT_AND_QUESTION,
+    row = db.session.execute(_attempt_and_question(),
                              {"attempt_id": attempt_id, "slot": number}).first()
     if row is None:
         return None
@@ -197,21 +215,23 @@ def question_page(attempt: OpenAttempt, number: int,
     """Slot ``number`` of ``attempt``, clamped to its slots; ``asked`` is what
     attempt_and_question() read for ``number``, if it did."""
     answered = [stored is not None and stored != "null" for (stored,) in
-                db.session.execute(_SLOTS, {"attempt_id": attempt.id})]
+                db.session.execute(_slots(), {"attempt_id": attempt.id})]
     shown = min(max(number, 1), len(answered))
     if asked is None or shown != number:
-        row = db.session.execute(_QUESTION_ROW, {"attempt_id": attempt.id, "slot": shown}).one()
+        row = db.session.execute(_question_row(), {"attempt_id": attempt.id, "slot": shown}).one()
         asked = AskedQuestion(*row)
     return QuestionPage(attempt, answered, shown, asked)
 
 
-_SAVE = (update(Response.__table__)
-         .where(_responses.id == bindparam("response_id"),
-                _responses.sequence == bindparam("seen"),
-                select(_attempts.id).where(_attempts.id == _responses.attempt_id,
-                                           _attempts.state == IN_PROGRESS).exists())
-         .values(answer=bindparam("new_answer"), sequence=_responses.sequence + 1,
-                 saved_at=bindparam("now")))
+@cache
+def _save():
+    return (update(Response.__table__)
+            .where(_responses.id == bindparam("response_id"),
+                   _responses.sequence == bindparam("seen"),
+                   select(_attempts.id).where(_attempts.id == _responses.attempt_id,
+                                              _attempts.state == IN_PROGRESS).exists())
+            .values(answer=bindparam("new_answer"), sequence=_responses.sequence + 1,
+                    saved_at=bindparam("now")))
 
 
 def save_answer(response_id: int, answer: Any, sequence: int) -> int | None:
@@ -221,7 +241,7 @@ def save_answer(response_id: int, answer: Any, sequence: int) -> int | None:
     the database, so of two tabs (or a replayed request) only one can win, and nothing
     is saved into an attempt that was submitted since the page was read.
     """
-    result = db.session.execute(_SAVE, {"response_id": response_id, "seen": sequence,
+    result = db.session.execute(_save(), {"response_id": response_id, "seen": sequence,
                                         "new_answer": answer, "now": utcnow()})
     return sequence + 1 if result.rowcount == 1 else None
 
@@ -251,26 +271,40 @@ def submit_attempt(attempt: Attempt) -> bool:
     return True
 
 
-_ANSWERS = (
-    select(_responses.id, _responses.answer, _responses.max_marks, _responses.sequence,
-           _versions.type, _versions.data)
-    .join_from(Response.__table__, QuestionVersion.__table__,
-               _versions.id == _responses.version_id)
-    .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot)
-)
-_CLOSE = (update(Attempt.__table__)
-          .where(_attempts.id == bindparam("attempt_id"), _attempts.state == IN_PROGRESS)
-          .values(state=FINISHED, finished_at=bindparam("now"),
-                  marks=bindparam("total"), percent=bindparam("total_percent")))
+@cache
+def _answers():
+    return (
+        select(_responses.id, _responses.answer, _responses.max_marks, _responses.sequence,
+               _versions.type, _versions.data)
+        .join_from(Response.__table__, QuestionVersion.__table__,
+                   _versions.id == _responses.version_id)
+        .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot)
+    )
+
+
+@cache
+def _close():
+    return (update(Attempt.__table__)
+            .where(_attempts.id == bindparam("attempt_id"), _attempts.state == IN_PROGRESS)
+            .values(state=FINISHED, finished_at=bindparam("now"),
+                    marks=bindparam("total"), percent=bindparam("total_percent")))
+
+
 # Every save adds one to its response's sequence, so the sum of an attempt's sequences
 # changes with every save: the same sum as when the answers were graded means the same
 # answers.
-_CLOSE_IF_UNCHANGED = _CLOSE.where(
-    select(func.coalesce(func.sum(_responses.sequence), 0))
-    .where(_responses.attempt_id == bindparam("attempt_id")).scalar_subquery()
-    == bindparam("sequences"))
-_GRADE = (update(Response.__table__).where(_responses.id == bindparam("response_id"))
-          .values(fraction=bindparam("graded"), marks=bindparam("scored")))
+@cache
+def _close_if_unchanged():
+    return _close().where(
+        select(func.coalesce(func.sum(_responses.sequence), 0))
+        .where(_responses.attempt_id == bindparam("attempt_id")).scalar_subquery()
+        == bindparam("sequences"))
+
+
+@cache
+def _grade():
+    return (update(Response.__table__).where(_responses.id == bindparam("response_id"))
+            .values(fraction=bindparam("graded"), marks=bindparam("scored")))
 
 
 @dataclass
@@ -286,7 +320,7 @@ def grade_attempt(attempt_id: int) -> Grading:
     """Grade the attempt's saved answers as rows (grading needs no objects)."""
     grades, sequences = [], 0
     for response_id, answer, marks, sequence, kind, data in db.session.execute(
-            _ANSWERS, {"attempt_id": attempt_id}):
+            _answers(), {"attempt_id": attempt_id}):
         fraction = get_type(kind).grade(data, answer)
         grades.append({"response_id": response_id, "graded": fraction,
                        "scored": round(fraction * marks, 4)})
@@ -308,13 +342,13 @@ def close_attempt(attempt_id: int, max_marks: float, graded: Grading | None = No
     now = utcnow()
     if graded is not None:
         values = _closing(graded, max_marks, now)
-        if db.session.execute(_CLOSE_IF_UNCHANGED, dict(
+        if db.session.execute(_close_if_unchanged(), dict(
                 _close_parameters(attempt_id, values), sequences=graded.sequences)
                 ).rowcount == 1:
             return _write_grades(graded, values)
     graded = grade_attempt(attempt_id)
     values = _closing(graded, max_marks, now)
-    if db.session.execute(_CLOSE, _close_parameters(attempt_id, values)).rowcount != 1:
+    if db.session.execute(_close(), _close_parameters(attempt_id, values)).rowcount != 1:
         return None
     return _write_grades(graded, values)
 
@@ -331,5 +365,5 @@ def _close_parameters(attempt_id: int, values: dict) -> dict:
 
 def _write_grades(graded: Grading, values: dict) -> dict:
     if graded.grades:  # an UPDATE by primary key, one executemany for every response
-        db.session.execute(_GRADE, graded.grades)
+        db.session.execute(_grade(), graded.grades)
     return dict(values, state=FINISHED)

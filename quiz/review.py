@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from itertools import groupby
 from threading import Lock
 
@@ -115,35 +116,48 @@ _attempts, _users = Attempt.__table__.c, User.__table__.c
 _quizzes, _documents = Quiz.__table__.c, Document.__table__.c
 _responses, _versions = Response.__table__.c, QuestionVersion.__table__.c
 _citations, _paragraphs = Citation.__table__.c, Paragraph.__table__.c
-_ATTEMPT = (
-    select(_attempts.id, _attempts.user_id, _users.username, _attempts.state, _attempts.marks,
-           _attempts.max_marks, _attempts.percent, _attempts.finished_at, _quizzes.key,
-           _quizzes.title, _quizzes.review, _quizzes.closes_at, _documents.id,
-           _documents.edition, _documents.slug, _documents.title)
-    .select_from(Attempt.__table__)
-    .join(User.__table__, _users.id == _attempts.user_id)
-    .join(Quiz.__table__, _quizzes.id == _attempts.quiz_id)
-    .join(Document.__table__, _documents.id == _quizzes.document_id)
-    .where(_attempts.id == bindparam("attempt_id"))
-)
-_RESPONSES = (
-    select(_responses.slot, _responses.answer, _responses.fraction, _responses.marks,
-           _responses.max_marks, _responses.version_id, _versions.content_hash)
-    .join_from(Response.__table__, QuestionVersion.__table__,
-               _versions.id == _responses.version_id)
-    .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot)
-)
-_VERSIONS = (  # each version with its citations in order (one row per citation)
-    select(_versions.id, _versions.type, _versions.prompt, _versions.data,
-           _versions.explanation, _citations.id, _citations.part, _citations.quote,
-           _citations.paragraph_id, _citations.paragraph_text, _paragraphs.number,
-           _paragraphs.text)
-    .select_from(QuestionVersion.__table__)
-    .outerjoin(Citation.__table__, _citations.version_id == _versions.id)
-    .outerjoin(Paragraph.__table__, _paragraphs.id == _citations.paragraph_id)
-    .where(_versions.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_versions.id, _citations.position, _citations.id)
-)
+# The statements are built on first use, not at import (that would slow every start).
+
+
+@cache
+def _attempt_read():
+    return (
+        select(_attempts.id, _attempts.user_id, _users.username, _attempts.state, _attempts.marks,
+               _attempts.max_marks, _attempts.percent, _attempts.finished_at, _quizzes.key,
+               _quizzes.title, _quizzes.review, _quizzes.closes_at, _documents.id,
+               _documents.edition, _documents.slug, _documents.title)
+        .select_from(Attempt.__table__)
+        .join(User.__table__, _users.id == _attempts.user_id)
+        .join(Quiz.__table__, _quizzes.id == _attempts.quiz_id)
+        .join(Document.__table__, _documents.id == _quizzes.document_id)
+        .where(_attempts.id == bindparam("attempt_id"))
+    )
+
+
+@cache
+def _responses_read():
+    return (
+        select(_responses.slot, _responses.answer, _responses.fraction, _responses.marks,
+               _responses.max_marks, _responses.version_id, _versions.content_hash)
+        .join_from(Response.__table__, QuestionVersion.__table__,
+                   _versions.id == _responses.version_id)
+        .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot)
+    )
+
+
+@cache
+def _versions_read():
+    return (  # each version with its citations in order (one row per citation)
+        select(_versions.id, _versions.type, _versions.prompt, _versions.data,
+               _versions.explanation, _citations.id, _citations.part, _citations.quote,
+               _citations.paragraph_id, _citations.paragraph_text, _paragraphs.number,
+               _paragraphs.text)
+        .select_from(QuestionVersion.__table__)
+        .outerjoin(Citation.__table__, _citations.version_id == _versions.id)
+        .outerjoin(Paragraph.__table__, _paragraphs.id == _citations.paragraph_id)
+        .where(_versions.id.in_(bindparam("ids", expanding=True)))
+        .order_by(_versions.id, _citations.position, _citations.id)
+    )
 
 
 class _Views:
@@ -176,7 +190,7 @@ def _views() -> _Views:
 
 
 def reviewed_attempt(attempt_id: int) -> ReviewedAttempt | None:
-    row = db.session.execute(_ATTEMPT, {"attempt_id": attempt_id}).first()
+    row = db.session.execute(_attempt_read(), {"attempt_id": attempt_id}).first()
     if row is None:
         return None
     return ReviewedAttempt(*row[:8], quiz=QuizRef(*row[8:12]), document=DocumentRef(*row[12:]))
@@ -185,7 +199,7 @@ def reviewed_attempt(attempt_id: int) -> ReviewedAttempt | None:
 def review_items(attempt: ReviewedAttempt) -> list[ReviewItem]:
     """The attempt's questions in order, as its review shows them (two statements at most)."""
     document = attempt.document
-    responses = db.session.execute(_RESPONSES, {"attempt_id": attempt.id}).all()
+    responses = db.session.execute(_responses_read(), {"attempt_id": attempt.id}).all()
     views = version_views({(r.version_id, r.content_hash) for r in responses}, document)
     items = []
     for response in responses:
@@ -219,7 +233,7 @@ def version_views(versions: set[tuple[int, str]], document: DocumentRef
 
 
 def _read_views(version_ids: list[int], document: DocumentRef) -> dict[int, VersionView]:
-    rows = db.session.execute(_VERSIONS, {"ids": version_ids}).all()
+    rows = db.session.execute(_versions_read(), {"ids": version_ids}).all()
     render = get_template_attribute("learner/_sources.html", "sources")
     views = {}
     for version_id, group in groupby(rows, key=lambda row: row[0]):
