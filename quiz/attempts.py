@@ -341,29 +341,21 @@ def close_attempt(attempt_id: int, max_marks: float, graded: Grading | None = No
     """
     now = utcnow()
     if graded is not None:
-        values = _closing(graded, max_marks, now)
-        if db.session.execute(_close_if_unchanged(), dict(
-                _close_parameters(attempt_id, values), sequences=graded.sequences)
-                ).rowcount == 1:
-            return _write_grades(graded, values)
-    graded = grade_attempt(attempt_id)
-    values = _closing(graded, max_marks, now)
-    if db.session.execute(_close(), _close_parameters(attempt_id, values)).rowcount != 1:
+        closed = _close_with(_close_if_unchanged(), attempt_id, max_marks, graded, now,
+                             sequences=graded.sequences)
+        if closed is not None:
+            return closed
+    return _close_with(_close(), attempt_id, max_marks, grade_attempt(attempt_id), now)
+
+
+def _close_with(statement, attempt_id: int, max_marks: float, graded: Grading, now,
+                **conditions) -> dict | None:
+    percent = round(100 * graded.marks / max_marks, 2) if max_marks else 0.0
+    closed = db.session.execute(statement, {
+        "attempt_id": attempt_id, "now": now, "total": graded.marks,
+        "total_percent": percent, **conditions})
+    if closed.rowcount != 1:
         return None
-    return _write_grades(graded, values)
-
-
-def _closing(graded: Grading, max_marks: float, now) -> dict:
-    return {"finished_at": now, "marks": graded.marks,
-            "percent": round(100 * graded.marks / max_marks, 2) if max_marks else 0.0}
-
-
-def _close_parameters(attempt_id: int, values: dict) -> dict:
-    return {"attempt_id": attempt_id, "now": values["finished_at"], "total": values["marks"],
-            "total_percent": values["percent"]}
-
-
-def _write_grades(graded: Grading, values: dict) -> dict:
     if graded.grades:  # an UPDATE by primary key, one executemany for every response
         db.session.execute(_grade(), graded.grades)
-    return dict(values, state=FINISHED)
+    return {"state": FINISHED, "finished_at": now, "marks": graded.marks, "percent": percent}

@@ -128,7 +128,8 @@ def attempt(attempt_id: int):
     ``go=stay`` is the background save used by scripts: it answers JSON instead of
     redirecting, with status 409 when the page was stale or the attempt is closed.
     """
-    found = attempt_and_question(attempt_id, request.args.get("q", 1, type=int))
+    asked_for = request.args.get("q", 1, type=int)
+    found = attempt_and_question(attempt_id, asked_for)
     if found is None or found[0].user_id != current_user.id:
         abort(404)
     row, asked = found
@@ -145,7 +146,7 @@ def attempt(attempt_id: int):
             return jsonify(saved=False, finished=True), 409
         flash(_TIME_UP, "error")
         return redirect(url_for(".review", attempt_id=attempt_id))
-    page = question_page(row, request.args.get("q", 1, type=int), asked)
+    page = question_page(row, asked_for, asked)
     question = page.question
     kind = get_type(question.type)
     if request.method == "GET":

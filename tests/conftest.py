@@ -104,6 +104,12 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def without_csrf_tokens(html: str) -> str:
+    """A page without its CSRF token fields: tokens are signed with the time, so two
+    requests of the same page a second apart differ there and nowhere else."""
+    return re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token"', html)
+
+
 def add_user(app, name: str, password: str = "correct horse", role: str = "learner") -> None:
     with app.app_context():
         create_user(name, password, role)
