@@ -231,7 +231,8 @@ def review(attempt_id: int):
                                    attempt=_attempt_for(attempt_id, answering=False))
         return redirect(url_for(".attempt", attempt_id=attempt_id))
     show_answers = current_user.is_instructor or answers_visible(attempt.quiz, utcnow())
-    return render_template("learner/review.html", attempt=attempt, items=review_items(attempt),
+    return render_template("learner/review.html", attempt=attempt,
+                           items=review_items(attempt, show_answers),
                            show_answers=show_answers, review_options=REVIEW_OPTIONS)
 
 

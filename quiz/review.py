@@ -1,6 +1,7 @@
 """What the review of a finished attempt shows for each question."""
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +11,7 @@ from threading import Lock
 
 from flask import current_app, get_template_attribute, url_for
 from markupsafe import Markup
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 
 from .extensions import db
 from .models import (
@@ -32,7 +33,9 @@ from .types import get_type
 # paragraphs. So what a review shows of a version whatever the answer (the correct
 # answer, the explanation, the sources with their quotes marked, rendered) is worked out
 # once per process for each version and edition of its document, and shared by every
-# review that asks it; each review adds only what depends on the answer.
+# review that asks it. What depends on the answer too (the verdict, the answer as given,
+# its feedback, rendered) is kept per version, slot and answer: a class answering the
+# same quiz gives the same few answers to most questions.
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,8 @@ class ReviewItem:
     slot: int
     version: VersionView
     status: str  # "correct", "partially correct", "incorrect" or "not answered"
-    given: str
-    feedback: list[str]
-    marks: float | None
-    max_marks: float
+    body: Markup  # the heading, the verdict and marks, the answer given, and when answers
+    # are shown the correct one, feedback and explanation (learner/_review_item.html)
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,15 @@ class SourceView:
 
 
 def status_of(response) -> str:
-    if response.answer is None:
+    return status_for(response.answer, response.fraction)
+
+
+def status_for(answer: object | None, fraction: float | None) -> str:
+    if answer is None:
         return "not answered"
-    if response.fraction is not None and response.fraction >= 0.9999:
+    if fraction is not None and fraction >= 0.9999:
         return "correct"
-    if response.fraction:
+    if fraction:
         return "partially correct"
     return "incorrect"
 
@@ -137,7 +142,9 @@ def _attempt_read():
 @cache
 def _responses_read():
     return (
-        select(_responses.slot, _responses.answer, _responses.fraction, _responses.marks,
+        # The answer as stored (JSON text), a key for what is kept; decoded only when not.
+        select(_responses.slot, cast(_responses.answer, Text), _responses.fraction,
+               _responses.marks,
                _responses.max_marks, _responses.version_id, _versions.content_hash)
         .join_from(Response.__table__, QuestionVersion.__table__,
                    _versions.id == _responses.version_id)
@@ -160,22 +167,23 @@ def _versions_read():
     )
 
 
-class _Views:
-    """An app's version views, the most recently used kept, by version id and content hash
-    (so a database put back from a backup cannot be shown another's version) and the
-    document's id, edition, slug and title."""
+class _Kept:
+    """What an app's reviews keep, the most recently used first: version views by version
+    id and content hash (so a database put back from a backup cannot be shown another's
+    version) and the document's id, edition, slug and title; rendered items by version id,
+    content hash, slot, answer, marks and whether answers are shown."""
 
     def __init__(self, size: int):
         self.size, self.views, self.lock = size, OrderedDict(), Lock()
 
-    def get(self, key: tuple) -> VersionView | None:
+    def get(self, key: tuple):
         with self.lock:
             view = self.views.get(key)
             if view is not None:
                 self.views.move_to_end(key)
             return view
 
-    def put(self, key: tuple, view: VersionView) -> None:
+    def put(self, key: tuple, view) -> None:
         with self.lock:
             self.views[key] = view
             while len(self.views) > self.size:
@@ -185,8 +193,12 @@ class _Views:
 KEPT = 4096
 
 
-def _views() -> _Views:
-    return current_app.extensions.setdefault("quiz.review_views", _Views(KEPT))
+def _views() -> _Kept:
+    return current_app.extensions.setdefault("quiz.review_views", _Kept(KEPT))
+
+
+def _items() -> _Kept:
+    return current_app.extensions.setdefault("quiz.review_items", _Kept(KEPT))
 
 
 def reviewed_attempt(attempt_id: int) -> ReviewedAttempt | None:
@@ -196,21 +208,37 @@ def reviewed_attempt(attempt_id: int) -> ReviewedAttempt | None:
     return ReviewedAttempt(*row[:8], quiz=QuizRef(*row[8:12]), document=DocumentRef(*row[12:]))
 
 
-def review_items(attempt: ReviewedAttempt) -> list[ReviewItem]:
+def review_items(attempt: ReviewedAttempt, show_answers: bool) -> list[ReviewItem]:
     """The attempt's questions in order, as its review shows them (two statements at most)."""
-    document = attempt.document
     responses = db.session.execute(_responses_read(), {"attempt_id": attempt.id}).all()
-    views = version_views({(r.version_id, r.content_hash) for r in responses}, document)
-    items = []
-    for response in responses:
-        view = views[response.version_id]
-        kind = get_type(view.type)
-        items.append(ReviewItem(
-            slot=response.slot, version=view, status=status_of(response),
-            given=kind.describe(view.data, response.answer),
-            feedback=kind.feedback(view.data, response.answer),
-            marks=response.marks, max_marks=response.max_marks))
+    views = version_views({(r.version_id, r.content_hash) for r in responses},
+                          attempt.document)
+    kept, items = _items(), []
+    for slot, stored, fraction, marks, max_marks, version_id, digest in responses:
+        view = views[version_id]
+        key = (version_id, digest, slot, stored, fraction, marks, max_marks, show_answers)
+        rendered = kept.get(key)
+        if rendered is None:
+            answer = None if stored is None else json.loads(stored)
+            rendered = _render_item(slot, view, answer, fraction, marks, max_marks,
+                                    show_answers)
+            kept.put(key, rendered)
+        items.append(ReviewItem(slot, view, *rendered))  # the view of today's edition
     return items
+
+
+def _render_item(slot: int, view: VersionView, answer: object | None,
+                 fraction: float | None, marks: float | None, max_marks: float,
+                 show_answers: bool) -> tuple[str, Markup]:
+    """An item's status and body: all that depends on the answer, and nothing on the
+    document's edition (the sources are the view's)."""
+    kind = get_type(view.type)
+    status = status_for(answer, fraction)
+    body = get_template_attribute("learner/_review_item.html", "review_item")(
+        slot=slot, version=view, status=status, marks=marks, max_marks=max_marks,
+        given=kind.describe(view.data, answer), feedback=kind.feedback(view.data, answer),
+        show_answers=show_answers)
+    return status, body
 
 
 def version_views(versions: set[tuple[int, str]], document: DocumentRef

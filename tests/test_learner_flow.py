@@ -263,3 +263,25 @@ def test_a_save_between_grading_and_closing_is_graded(typed_app):
         db.session.commit()
         # And a closed attempt is not closed twice.
         assert close_attempt(attempt_id, row.max_marks, grade_attempt(attempt_id)) is None
+
+
+def test_each_review_shows_its_own_answers_whoever_reviewed_first(typed_app):
+    # Reviews keep rendered questions by version, slot and answer: learners who answered
+    # alike share them, and a different answer is never shown another's.
+    def review_of(name, choice):
+        client = typed_app.test_client()
+        register(client, name)
+        attempt_url = start(client)
+        answer(client, attempt_url, 1, {"answer": choice})
+        summary = client.get(f"{attempt_url}/summary")
+        client.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
+        page = client.get(f"{attempt_url}/review").text
+        first = page[page.index('id="q1"'):page.index('id="q2"')]
+        return re.search(r"<dt>Your answer</dt><dd>(.*?)</dd>", first).group(1), first
+
+    ann, ann_item = review_of("ann", "0")
+    bob, bob_item = review_of("bob", "1")
+    cat, cat_item = review_of("cat", "0")
+    assert ann != bob and ann == cat
+    assert ann_item == cat_item and ann_item != bob_item
+    assert ("<strong>Correct</strong>" in ann_item) != ("<strong>Correct</strong>" in bob_item)

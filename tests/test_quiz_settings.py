@@ -4,7 +4,7 @@ from datetime import timedelta
 from quiz.extensions import db
 from quiz.models import Attempt, Quiz, utcnow
 from quiz.quizsettings import GRACE
-from tests.conftest import csrf_token, make_app
+from tests.conftest import add_user, csrf_token, log_in, make_app
 from tests.test_bank_check import GOOD_QUESTION, errors_for, make_library
 from tests.test_learner_flow import answer, register, start
 
@@ -161,3 +161,22 @@ def test_review_hides_answers_until_the_settings_allow(typed_app):
     set_quiz(typed_app, closes_at=utcnow() - timedelta(minutes=1))
     review = client.get(f"{attempt_url}/review").text
     assert "Correct answer" in review and "<mark>" in review
+
+
+def test_answers_an_instructor_was_shown_stay_hidden_from_the_learner(typed_app):
+    # Reviews keep rendered questions; what an instructor's review showed must not be
+    # what the learner's review finds kept.
+    set_quiz(typed_app, review="never")
+    learner = typed_app.test_client()
+    register(learner)
+    attempt_url = start(learner)
+    answer(learner, attempt_url, 1, {"answer": "1"})
+    submit(learner, attempt_url)
+    add_user(typed_app, "teacher", role="instructor")
+    instructor = typed_app.test_client()
+    log_in(instructor, "teacher")
+    shown = instructor.get(f"{attempt_url}/review").text
+    assert "Correct answer" in shown and "<mark>" in shown
+    hidden = learner.get(f"{attempt_url}/review").text
+    assert "<strong>Incorrect</strong>" in hidden
+    assert "Correct answer" not in hidden and "<mark>" not in hidden
