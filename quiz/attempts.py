@@ -5,7 +5,8 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Text, and_, bindparam, func, insert, select, type_coerce, update
@@ -307,6 +308,14 @@ def _grade():
             .values(fraction=bindparam("graded"), marks=bindparam("scored")))
 
 
+@lru_cache(maxsize=4)
+def _grade_for(dialect) -> tuple[str, tuple[str, ...] | None]:
+    """``_grade()`` compiled for a dialect: its SQL, and the order of its parameters when
+    the driver takes them by position."""
+    compiled = _grade().compile(dialect=dialect)
+    return compiled.string, compiled.positiontup and tuple(compiled.positiontup)
+
+
 @dataclass
 class Grading:
     """An attempt's saved answers, graded; ``sequences`` says which saves they were."""
@@ -356,6 +365,14 @@ def _close_with(statement, attempt_id: int, max_marks: float, graded: Grading, n
         "total_percent": percent, **conditions})
     if closed.rowcount != 1:
         return None
-    if graded.grades:  # an UPDATE by primary key, one executemany for every response
-        db.session.execute(_grade(), graded.grades)
+    if graded.grades:
+        # Every response's marks in one executemany, handed to the driver as they are:
+        # through SQLAlchemy, binding each row's parameters cost more than the rest of
+        # the close.
+        connection = db.session.connection()
+        sql, order = _grade_for(connection.dialect)
+        if order is not None:  # the driver takes them by position
+            pick = itemgetter(*order)
+            rows = [pick(grade) for grade in graded.grades]
+        connection.exec_driver_sql(sql, graded.grades if order is None else rows)
     return {"state": FINISHED, "finished_at": now, "marks": graded.marks, "percent": percent}

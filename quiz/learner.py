@@ -211,11 +211,11 @@ def submit(attempt_id: int):
         start_writing()
         closed = close_attempt(row.id, row.max_marks, graded)
     db.session.commit()
-    if closed is not None:
-        flash(f"Submitted. You scored {format_number(closed['marks'])} out of "
-              f"{format_number(row.max_marks)}.", "success")
-    # A repeated submit lands on the same review, with the score it already had.
-    return redirect(url_for(".review", attempt_id=attempt_id))
+    # The review says the answers were submitted: said in its address rather than flashed,
+    # the session cookie is not rewritten twice. A repeated submit lands on the same
+    # review, with the score it already had.
+    return redirect(url_for(".review", attempt_id=attempt_id,
+                            submitted=1 if closed is not None else None))
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
@@ -233,6 +233,7 @@ def review(attempt_id: int):
     show_answers = current_user.is_instructor or answers_visible(attempt.quiz, utcnow())
     return render_template("learner/review.html", attempt=attempt,
                            items=review_items(attempt, show_answers),
+                           submitted=mine and "submitted" in request.args,
                            show_answers=show_answers, review_options=REVIEW_OPTIONS)
 
 

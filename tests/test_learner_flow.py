@@ -93,8 +93,10 @@ def test_whole_flow_every_type_leave_resume_submit_review(typed_app):
     assert "you have answered 7 of 7 questions" in summary.text
     response = client.post(f"{attempt_url}/submit",
                            data={"csrf_token": csrf_token(summary.text)})
-    assert response.location == f"{attempt_url}/review"
+    assert response.location == f"{attempt_url}/review?submitted=1"
     review = client.get(response.location)
+    assert "Your answers were submitted and graded." in review.text
+    assert "were submitted" not in client.get(f"{attempt_url}/review").text
     assert "You scored <strong>7 out of 7</strong> (100%)" in " ".join(review.text.split())
     assert review.text.count("<strong>Correct</strong>") == 7
     # The source: the cited paragraph with its quote marked, linked to its anchor.
@@ -118,6 +120,14 @@ def test_wrong_and_partial_answers_are_shown_with_the_correct_answer(typed_app):
     assert "<strong>Partially correct</strong> · 0.5 of 1 marks" in review
     assert "<strong>Not answered</strong>" in review
     assert "SFOR → IFOR → EUFOR Operation Althea" in review
+    with typed_app.app_context():
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        graded = db.session.execute(db.select(Response.slot, Response.fraction, Response.marks)
+                                    .filter_by(attempt_id=attempt.id)
+                                    .order_by(Response.slot)).all()
+    assert [slot for slot, fraction, _ in graded if fraction is None] == []
+    assert graded[0][1:] == (0.0, 0.0) and graded[1][1:] == (0.5, 0.5)
+    assert attempt.marks == sum(marks for _, _, marks in graded) > 0.5
     assert "IFOR → SFOR → EUFOR Operation Althea" in review
     with typed_app.app_context():
         attempt = db.session.execute(db.select(Attempt)).scalar_one()
@@ -135,7 +145,8 @@ def test_submitting_twice_keeps_one_graded_attempt(typed_app):
     token = csrf_token(client.get(f"{attempt_url}/summary").text)
     first = client.post(f"{attempt_url}/submit", data={"csrf_token": token})
     second = client.post(f"{attempt_url}/submit", data={"csrf_token": token})
-    assert first.location == second.location == f"{attempt_url}/review"
+    assert first.location == f"{attempt_url}/review?submitted=1"
+    assert second.location == f"{attempt_url}/review"  # nothing was submitted this time
     with typed_app.app_context():
         attempts = db.session.execute(db.select(Attempt)).scalars().all()
         assert len(attempts) == 1 and attempts[0].marks == 1
