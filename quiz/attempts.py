@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, and_, bindparam, func, insert, select, type_coerce, update
+from sqlalchemy import Text, and_, bindparam, cast, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -101,8 +101,8 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
 
 # The question page is what learners load most, so it reads rows, not objects, with
 # statements built once (on first use: building them at import would slow every start):
-# the attempt with its quiz and the question asked, then every slot's state for the
-# navigation. Two statements, however long the attempt. They select from the tables, not
+# the attempt with its quiz, the question asked and every slot's state for the
+# navigation: one statement, however long the attempt. They select from the tables, not
 # the mapped classes: the ORM has nothing to do then.
 _attempts, _quizzes = Attempt.__table__.c, Quiz.__table__.c
 _responses, _versions = Response.__table__.c, QuestionVersion.__table__.c
@@ -146,8 +146,17 @@ def _attempt_row():
 
 @cache
 def _attempt_and_question():
+    # Beside them, which slots are answered (in any order) and how many there are, for
+    # the navigation: the answers' JSON is not decoded. A cleared answer may be stored as
+    # JSON null rather than SQL NULL.
+    slots = Response.__table__.alias("slots")
+    answered = (select(func.aggregate_strings(cast(slots.c.slot, Text), ","))
+                .where(slots.c.attempt_id == _attempts.id, slots.c.answer.is_not(None),
+                       cast(slots.c.answer, Text) != "null")
+                .scalar_subquery())
+    count = select(func.count()).where(slots.c.attempt_id == _attempts.id).scalar_subquery()
     return (
-        select(*_ATTEMPT, *_QUESTION)
+        select(*_ATTEMPT, *_QUESTION, answered, count)
         .select_from(Attempt.__table__)
         .join(Quiz.__table__, _quizzes.id == _attempts.quiz_id)
         .outerjoin(Response.__table__, and_(_responses.attempt_id == _attempts.id,
@@ -166,14 +175,6 @@ def _question_row():
         .where(_responses.attempt_id == bindparam("attempt_id"),
                _responses.slot == bindparam("slot"))
     )
-
-
-# Only whether each slot is answered: the JSON is not decoded. (A cleared answer may be
-# stored as JSON null rather than SQL NULL; on PostgreSQL the driver decodes it to None.)
-@cache
-def _slots():
-    return (select(type_coerce(_responses.answer, Text))
-            .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot))
 
 
 @dataclass
@@ -200,23 +201,25 @@ def attempt_row(attempt_id: int) -> OpenAttempt | None:
 
 
 def attempt_and_question(attempt_id: int, number: int
-                         ) -> tuple[OpenAttempt, AskedQuestion | None] | None:
-    """The attempt and the question in its slot ``number`` (None when there is no such
-    slot), in one statement; None when there is no such attempt."""
+                         ) -> tuple[OpenAttempt, AskedQuestion | None, list[bool]] | None:
+    """The attempt, the question in its slot ``number`` (None when there is no such slot)
+    and whether each slot is answered, in order, in one statement; None when there is
+    no such attempt."""
     row = db.session.execute(_attempt_and_question(),
                              {"attempt_id": attempt_id, "slot": number}).first()
     if row is None:
         return None
-    asked = None if row[7] is None else AskedQuestion(*row[7:])
-    return OpenAttempt(*row[:7]), asked
+    asked = None if row[7] is None else AskedQuestion(*row[7:15])
+    answered = [False] * row[16]
+    for slot in row[15].split(",") if row[15] else ():
+        answered[int(slot) - 1] = True
+    return OpenAttempt(*row[:7]), asked, answered
 
 
-def question_page(attempt: OpenAttempt, number: int,
+def question_page(attempt: OpenAttempt, number: int, answered: list[bool],
                   asked: AskedQuestion | None = None) -> QuestionPage:
-    """Slot ``number`` of ``attempt``, clamped to its slots; ``asked`` is what
-    attempt_and_question() read for ``number``, if it did."""
-    answered = [stored is not None and stored != "null" for (stored,) in
-                db.session.execute(_slots(), {"attempt_id": attempt.id})]
+    """Slot ``number`` of ``attempt``, clamped to its slots; ``answered`` and ``asked`` are
+    what attempt_and_question() read for ``number``."""
     shown = min(max(number, 1), len(answered))
     if asked is None or shown != number:
         row = db.session.execute(_question_row(), {"attempt_id": attempt.id, "slot": shown}).one()

@@ -31,6 +31,10 @@ bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see that page."
 login_manager.login_message_category = "info"
+# Flask-Login's session protection marks a session "not fresh" when the browser's address
+# or user agent changes; nothing here asks for fresh logins, and a login is ended on the
+# server (its LoginSession row), so it would only hash the address on every request.
+login_manager.session_protection = None
 
 
 @login_manager.user_loader

@@ -132,7 +132,7 @@ def attempt(attempt_id: int):
     found = attempt_and_question(attempt_id, asked_for)
     if found is None or found[0].user_id != current_user.id:
         abort(404)
-    row, asked = found
+    row, asked, answered = found
     background = request.method == "POST" and request.form.get("go") == "stay"
     if row.state != IN_PROGRESS:
         if background:
@@ -146,7 +146,7 @@ def attempt(attempt_id: int):
             return jsonify(saved=False, finished=True), 409
         flash(_TIME_UP, "error")
         return redirect(url_for(".review", attempt_id=attempt_id))
-    page = question_page(row, asked_for, asked)
+    page = question_page(row, asked_for, answered, asked)
     question = page.question
     kind = get_type(question.type)
     if request.method == "GET":

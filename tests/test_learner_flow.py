@@ -219,17 +219,17 @@ def test_background_save_answers_json_and_refuses_stale_pages(typed_app):
 
 def test_a_save_read_before_a_submit_is_not_stored_after_it(typed_app):
     """A save that read an open attempt, then lost the race to a submit, stores nothing."""
-    from quiz.attempts import attempt_row, close_attempt, question_page, save_answer
+    from quiz.attempts import attempt_and_question, attempt_row, close_attempt, save_answer
     client = typed_app.test_client()
     register(client)
     attempt_id = int(start(client).rsplit("/", 1)[1])
     with typed_app.app_context():
-        page = question_page(attempt_row(attempt_id), 4)  # what the save request read
+        _, asked, _ = attempt_and_question(attempt_id, 4)  # what the save request read
         row = attempt_row(attempt_id)
         assert close_attempt(row.id, row.max_marks) is not None  # the submit, in between
-        assert save_answer(page.question.id, "PSOTC", page.question.sequence) is None
+        assert save_answer(asked.id, "PSOTC", asked.sequence) is None
         db.session.commit()
-        response = db.session.get(Response, page.question.id)
+        response = db.session.get(Response, asked.id)
         assert response.answer is None and response.sequence == 0
         assert response.marks == 0 and db.session.get(Attempt, attempt_id).marks == 0
 
@@ -252,7 +252,13 @@ def test_a_cleared_answer_counts_as_not_answered(typed_app):
 def test_a_save_between_grading_and_closing_is_graded(typed_app):
     """A submit grades before it takes the write lock; a save that came in since is not
     lost from the grade: the answers are graded again under the lock."""
-    from quiz.attempts import attempt_row, close_attempt, grade_attempt, question_page, save_answer
+    from quiz.attempts import (
+        attempt_and_question,
+        attempt_row,
+        close_attempt,
+        grade_attempt,
+        save_answer,
+    )
     client = typed_app.test_client()
     register(client)
     attempt_id = int(start(client).rsplit("/", 1)[1])
@@ -260,12 +266,12 @@ def test_a_save_between_grading_and_closing_is_graded(typed_app):
         row = attempt_row(attempt_id)
         graded = grade_attempt(attempt_id)  # nothing answered yet
         assert graded.marks == 0
-        page = question_page(row, 4)  # the short answer, saved right after the grading
-        assert save_answer(page.question.id, "PSOTC", page.question.sequence) == 1
+        _, asked, _ = attempt_and_question(attempt_id, 4)  # the short answer, saved after
+        assert save_answer(asked.id, "PSOTC", asked.sequence) == 1
         closed = close_attempt(attempt_id, row.max_marks, graded)
         db.session.commit()
         assert closed["marks"] == 1
-        assert db.session.get(Response, page.question.id).marks == 1
+        assert db.session.get(Response, asked.id).marks == 1
         assert db.session.get(Attempt, attempt_id).marks == 1
         # Graded with nothing saved since, the earlier grading is used as it is.
         other = int(start(client, "two-random").rsplit("/", 1)[1])
