@@ -33,9 +33,9 @@ from .types import get_type
 # paragraphs. So what a review shows of a version whatever the answer (the correct
 # answer, the explanation, the sources with their quotes marked, rendered) is worked out
 # once per process for each version and edition of its document, and shared by every
-# review that asks it. What depends on the answer too (the verdict, the answer as given,
-# its feedback, rendered) is kept per version, slot and answer: a class answering the
-# same quiz gives the same few answers to most questions.
+# review that asks it. Each question of a review, rendered, is kept too, by version,
+# edition, slot and answer: a class answering the same quiz gives the same few answers
+# to most questions.
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,9 @@ class VersionView:
 @dataclass(frozen=True)
 class ReviewItem:
     slot: int
-    version: VersionView
     status: str  # "correct", "partially correct", "incorrect" or "not answered"
-    body: Markup  # the heading, the verdict and marks, the answer given, and when answers
-    # are shown the correct one, feedback and explanation (learner/_review_item.html)
+    html: Markup  # the question, verdict and marks, the answer given, and when answers are
+    # shown the correct one, feedback, explanation and sources (learner/_review_item.html)
 
 
 @dataclass(frozen=True)
@@ -170,8 +169,8 @@ def _versions_read():
 class _Kept:
     """What an app's reviews keep, the most recently used first: version views by version
     id and content hash (so a database put back from a backup cannot be shown another's
-    version) and the document's id, edition, slug and title; rendered items by version id,
-    content hash, slot, answer, marks and whether answers are shown."""
+    version) and the document's id, edition, slug and title; rendered items by the same,
+    the slot, answer and marks, and whether answers are shown."""
 
     def __init__(self, size: int):
         self.size, self.views, self.lock = size, OrderedDict(), Lock()
@@ -214,31 +213,31 @@ def review_items(attempt: ReviewedAttempt, show_answers: bool) -> list[ReviewIte
     views = version_views({(r.version_id, r.content_hash) for r in responses},
                           attempt.document)
     kept, items = _items(), []
+    edition = (attempt.document.id, attempt.document.edition, attempt.document.slug,
+               attempt.document.title)
     for slot, stored, fraction, marks, max_marks, version_id, digest in responses:
-        view = views[version_id]
-        key = (version_id, digest, slot, stored, fraction, marks, max_marks, show_answers)
-        rendered = kept.get(key)
-        if rendered is None:
+        key = (version_id, digest, *edition, slot, stored, fraction, marks, max_marks,
+               show_answers)
+        item = kept.get(key)
+        if item is None:
             answer = None if stored is None else json.loads(stored)
-            rendered = _render_item(slot, view, answer, fraction, marks, max_marks,
-                                    show_answers)
-            kept.put(key, rendered)
-        items.append(ReviewItem(slot, view, *rendered))  # the view of today's edition
+            item = _render_item(slot, views[version_id], answer, fraction, marks,
+                                max_marks, show_answers)
+            kept.put(key, item)
+        items.append(item)
     return items
 
 
 def _render_item(slot: int, view: VersionView, answer: object | None,
                  fraction: float | None, marks: float | None, max_marks: float,
-                 show_answers: bool) -> tuple[str, Markup]:
-    """An item's status and body: all that depends on the answer, and nothing on the
-    document's edition (the sources are the view's)."""
+                 show_answers: bool) -> ReviewItem:
     kind = get_type(view.type)
     status = status_for(answer, fraction)
-    body = get_template_attribute("learner/_review_item.html", "review_item")(
+    html = get_template_attribute("learner/_review_item.html", "review_item")(
         slot=slot, version=view, status=status, marks=marks, max_marks=max_marks,
         given=kind.describe(view.data, answer), feedback=kind.feedback(view.data, answer),
         show_answers=show_answers)
-    return status, body
+    return ReviewItem(slot=slot, status=status, html=html)
 
 
 def version_views(versions: set[tuple[int, str]], document: DocumentRef
