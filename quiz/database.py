@@ -45,9 +45,21 @@ def reads_first(view):
 
 
 def start_writing() -> None:
-    """End the request's reads; its next statement begins a write transaction (IMMEDIATE)."""
-    db.session.commit()
+    """End the request's reads; what follows runs in a write transaction (IMMEDIATE)."""
     g.reading_first = False
+    session = db.session()  # the request's, not the registry
+    driver = None
+    if session.in_transaction():
+        driver = session.connection().connection.driver_connection
+    if not isinstance(driver, TurnTakingConnection):
+        session.commit()  # the next statement begins the write transaction
+        return
+    # SQLite: the same connection ends its read transaction and begins writing, rather
+    # than going back to the pool and out again (which cost more than the two
+    # statements). SQLAlchemy's transaction goes on; its commit or rollback ends this one.
+    driver.commit()
+    driver.begin("BEGIN IMMEDIATE")
+    session.expire_all()  # what was read before may have changed
 
 
 class WriterTurns:
