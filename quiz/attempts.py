@@ -1,6 +1,7 @@
 """Starting, answering, submitting and grading attempts. Flushes; the caller commits."""
 from __future__ import annotations
 
+import json
 import random
 import secrets
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .drawing import Candidate, draw
 from .extensions import db
+from .kept import kept
 from .models import (
     FINISHED,
     IN_PROGRESS,
@@ -138,13 +140,6 @@ _QUESTION = (_responses.id, _responses.sequence, _responses.layout, _responses.a
 
 
 @cache
-def _attempt_row():
-    return (select(*_ATTEMPT)
-            .join_from(Attempt.__table__, Quiz.__table__, _quizzes.id == _attempts.quiz_id)
-            .where(_attempts.id == bindparam("attempt_id")))
-
-
-@cache
 def _attempt_and_question():
     # Beside them, which slots are answered (in any order) and how many there are, for
     # the navigation: the answers' JSON is not decoded. A cleared answer may be stored as
@@ -193,11 +188,6 @@ class QuestionPage:
     @property
     def answered_count(self) -> int:
         return sum(self.answered)
-
-
-def attempt_row(attempt_id: int) -> OpenAttempt | None:
-    row = db.session.execute(_attempt_row(), {"attempt_id": attempt_id}).first()
-    return None if row is None else OpenAttempt(*row)
 
 
 def attempt_and_question(attempt_id: int, number: int
@@ -276,13 +266,18 @@ def submit_attempt(attempt: Attempt) -> bool:
 
 
 @cache
-def _answers():
+def _attempt_answers():
+    # The attempt's owner, state and maximum marks on every row, with each saved answer
+    # and its question version (the JSON as stored: versions' data are kept decoded).
     return (
-        select(_responses.id, _responses.answer, _responses.max_marks, _responses.sequence,
-               _versions.type, _versions.data)
-        .join_from(Response.__table__, QuestionVersion.__table__,
-                   _versions.id == _responses.version_id)
-        .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot)
+        select(_attempts.user_id, _attempts.state, _attempts.max_marks, _responses.id,
+               cast(_responses.answer, Text), _responses.max_marks, _responses.sequence,
+               _versions.id, _versions.content_hash, _versions.type,
+               cast(_versions.data, Text))
+        .select_from(Attempt.__table__)
+        .outerjoin(Response.__table__, _responses.attempt_id == _attempts.id)
+        .outerjoin(QuestionVersion.__table__, _versions.id == _responses.version_id)
+        .where(_attempts.id == bindparam("attempt_id")).order_by(_responses.slot)
     )
 
 
@@ -328,12 +323,40 @@ class Grading:
     sequences: int
 
 
+class AttemptToSubmit(NamedTuple):
+    user_id: int
+    state: str
+    max_marks: float
+    graded: Grading | None  # its saved answers graded, when it is open
+
+
+def attempt_to_submit(attempt_id: int) -> AttemptToSubmit | None:
+    """The attempt's owner, state and maximum marks and, when it is open, its saved
+    answers graded: one statement. None when there is no such attempt."""
+    rows = db.session.execute(_attempt_answers(), {"attempt_id": attempt_id}).all()
+    if not rows:
+        return None
+    user_id, state, max_marks = rows[0][:3]
+    graded = _graded(rows) if state == IN_PROGRESS else None
+    return AttemptToSubmit(user_id, state, max_marks, graded)
+
+
 def grade_attempt(attempt_id: int) -> Grading:
     """Grade the attempt's saved answers as rows (grading needs no objects)."""
-    grades, sequences = [], 0
-    for response_id, answer, marks, sequence, kind, data in db.session.execute(
-            _answers(), {"attempt_id": attempt_id}):
-        fraction = get_type(kind).grade(data, answer)
+    return _graded(db.session.execute(_attempt_answers(), {"attempt_id": attempt_id}).all())
+
+
+def _graded(rows) -> Grading:
+    grades, sequences, data_kept = [], 0, kept("version_data")
+    for (_, _, _, response_id, stored, marks, sequence, version_id, digest, kind,
+         stored_data) in rows:
+        if response_id is None:  # an attempt without questions
+            continue
+        data = data_kept.get((version_id, digest))
+        if data is None:  # a version never changes: its content hash says which it is
+            data = json.loads(stored_data)
+            data_kept.put((version_id, digest), data)
+        fraction = get_type(kind).grade(data, None if stored is None else json.loads(stored))
         grades.append({"response_id": response_id, "graded": fraction,
                        "scored": round(fraction * marks, 4)})
         sequences += sequence

@@ -11,13 +11,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from . import progress
 from .attempts import (
     EmptyQuiz,
-    OpenAttempt,
     QuizUnavailable,
     attempt_and_question,
-    attempt_row,
+    attempt_to_submit,
     close_attempt,
     finish_if_overdue,
-    grade_attempt,
     latest_sequence,
     open_attempt,
     question_page,
@@ -111,14 +109,6 @@ def _attempt_for(attempt_id: int, *, answering: bool) -> Attempt:
     return attempt
 
 
-def _my_attempt(attempt_id: int) -> OpenAttempt:
-    """The current user's attempt as a row (see attempts.attempt_row); anyone else's is 404."""
-    row = attempt_row(attempt_id)
-    if row is None or row.user_id != current_user.id:
-        abort(404)
-    return row
-
-
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @reads_first
 @login_required
@@ -204,12 +194,13 @@ def summary(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     # (CSRFProtect checked the form's token before the view ran.)
-    row = _my_attempt(attempt_id)
+    found = attempt_to_submit(attempt_id)  # graded before the write lock; rechecked under it
+    if found is None or found.user_id != current_user.id:
+        abort(404)
     closed = None
-    if row.state == IN_PROGRESS:
-        graded = grade_attempt(row.id)  # before the write lock; rechecked under it
+    if found.state == IN_PROGRESS:
         start_writing()
-        closed = close_attempt(row.id, row.max_marks, graded)
+        closed = close_attempt(attempt_id, found.max_marks, found.graded)
     db.session.commit()
     # The review says the answers were submitted: said in its address rather than flashed,
     # the session cookie is not rewritten twice. A repeated submit lands on the same

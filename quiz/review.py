@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from itertools import groupby
-from threading import Lock
 
-from flask import current_app, get_template_attribute, url_for
+from flask import get_template_attribute, url_for
 from markupsafe import Markup
 from sqlalchemy import Text, bindparam, cast, select
 
 from .extensions import db
+from .kept import kept as kept_store
 from .models import (
     FINISHED,
     Attempt,
@@ -166,38 +165,10 @@ def _versions_read():
     )
 
 
-class _Kept:
-    """What an app's reviews keep, the most recently used first: version views by version
-    id and content hash (so a database put back from a backup cannot be shown another's
-    version) and the document's id, edition, slug and title; rendered items by the same,
-    the slot, answer and marks, and whether answers are shown."""
-
-    def __init__(self, size: int):
-        self.size, self.views, self.lock = size, OrderedDict(), Lock()
-
-    def get(self, key: tuple):
-        with self.lock:
-            view = self.views.get(key)
-            if view is not None:
-                self.views.move_to_end(key)
-            return view
-
-    def put(self, key: tuple, view) -> None:
-        with self.lock:
-            self.views[key] = view
-            while len(self.views) > self.size:
-                self.views.popitem(last=False)
-
-
-KEPT = 4096
-
-
-def _views() -> _Kept:
-    return current_app.extensions.setdefault("quiz.review_views", _Kept(KEPT))
-
-
-def _items() -> _Kept:
-    return current_app.extensions.setdefault("quiz.review_items", _Kept(KEPT))
+# Version views are kept by version id and content hash (so a database put back from a
+# backup cannot be shown another's version) and the document's id, edition, slug and
+# title; rendered items by the same, the slot, answer and marks, and whether answers
+# are shown.
 
 
 def reviewed_attempt(attempt_id: int) -> ReviewedAttempt | None:
@@ -212,7 +183,7 @@ def review_items(attempt: ReviewedAttempt, show_answers: bool) -> list[ReviewIte
     responses = db.session.execute(_responses_read(), {"attempt_id": attempt.id}).all()
     views = version_views({(r.version_id, r.content_hash) for r in responses},
                           attempt.document)
-    kept, items = _items(), []
+    kept, items = kept_store("review_items"), []
     edition = (attempt.document.id, attempt.document.edition, attempt.document.slug,
                attempt.document.title)
     for slot, stored, fraction, marks, max_marks, version_id, digest in responses:
@@ -244,7 +215,8 @@ def version_views(versions: set[tuple[int, str]], document: DocumentRef
                   ) -> dict[int, VersionView]:
     """The views of these versions (id, content hash) of ``document``'s questions: the
     ones kept, and the rest read in one statement."""
-    kept, edition = _views(), (document.id, document.edition, document.slug, document.title)
+    kept = kept_store("review_views")
+    edition = (document.id, document.edition, document.slug, document.title)
     views, missing = {}, {}
     for version_id, digest in versions:
         view = kept.get((version_id, digest, *edition))

@@ -219,14 +219,14 @@ def test_background_save_answers_json_and_refuses_stale_pages(typed_app):
 
 def test_a_save_read_before_a_submit_is_not_stored_after_it(typed_app):
     """A save that read an open attempt, then lost the race to a submit, stores nothing."""
-    from quiz.attempts import attempt_and_question, attempt_row, close_attempt, save_answer
+    from quiz.attempts import attempt_and_question, attempt_to_submit, close_attempt, save_answer
     client = typed_app.test_client()
     register(client)
     attempt_id = int(start(client).rsplit("/", 1)[1])
     with typed_app.app_context():
         _, asked, _ = attempt_and_question(attempt_id, 4)  # what the save request read
-        row = attempt_row(attempt_id)
-        assert close_attempt(row.id, row.max_marks) is not None  # the submit, in between
+        row = attempt_to_submit(attempt_id)
+        assert close_attempt(attempt_id, row.max_marks) is not None  # the submit, in between
         assert save_answer(asked.id, "PSOTC", asked.sequence) is None
         db.session.commit()
         response = db.session.get(Response, asked.id)
@@ -254,7 +254,7 @@ def test_a_save_between_grading_and_closing_is_graded(typed_app):
     lost from the grade: the answers are graded again under the lock."""
     from quiz.attempts import (
         attempt_and_question,
-        attempt_row,
+        attempt_to_submit,
         close_attempt,
         grade_attempt,
         save_answer,
@@ -263,7 +263,7 @@ def test_a_save_between_grading_and_closing_is_graded(typed_app):
     register(client)
     attempt_id = int(start(client).rsplit("/", 1)[1])
     with typed_app.app_context():
-        row = attempt_row(attempt_id)
+        row = attempt_to_submit(attempt_id)
         graded = grade_attempt(attempt_id)  # nothing answered yet
         assert graded.marks == 0
         _, asked, _ = attempt_and_question(attempt_id, 4)  # the short answer, saved after
@@ -276,7 +276,7 @@ def test_a_save_between_grading_and_closing_is_graded(typed_app):
         # Graded with nothing saved since, the earlier grading is used as it is.
         other = int(start(client, "two-random").rsplit("/", 1)[1])
         graded = grade_attempt(other)
-        assert close_attempt(other, attempt_row(other).max_marks, graded)["marks"] == 0
+        assert close_attempt(other, attempt_to_submit(other).max_marks, graded)["marks"] == 0
         db.session.commit()
         # And a closed attempt is not closed twice.
         assert close_attempt(attempt_id, row.max_marks, grade_attempt(attempt_id)) is None
