@@ -84,6 +84,32 @@ def test_login_starts_a_new_session_and_logout_ends_it_on_the_server(app):
     assert client.get_cookie("session").value != first
 
 
+def test_a_sessions_csrf_token_is_signed_once_and_a_new_login_gets_another(app):
+    add_user(app, "ann")
+    client = app.test_client()
+    log_in(client, "ann")
+    token = csrf_token(client.get("/").text)
+    assert csrf_token(client.get("/me/attempts").text) == token  # kept, not signed again
+    started = client.post("/quizzes/quick/start", data={"csrf_token": token})
+    assert started.status_code == 302  # and accepted
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    log_in(client, "ann")
+    assert csrf_token(client.get("/").text) != token
+    refused = client.post("/quizzes/quick/start", data={"csrf_token": token})
+    assert refused.status_code == 400  # the old session's token is not this one's
+
+
+def test_with_a_time_limit_every_page_signs_its_own_csrf_token(tmp_path):
+    app = make_app(tmp_path, WTF_CSRF_TIME_LIMIT=3600)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    add_user(app, "ann")
+    client = app.test_client()
+    log_in(client, "ann")
+    token = csrf_token(client.get("/").text)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert "quiz.csrf_tokens" not in app.extensions
+
+
 def test_failed_logins_are_throttled_per_account(app):
     add_user(app, "ann")
     client = app.test_client()
