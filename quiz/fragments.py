@@ -1,47 +1,63 @@
 """Pieces of pages that every request would otherwise build the same way again.
 
-A page's layout links the same stylesheet and pages on every request, and an attempt's
-question navigation is the same few buttons for every learner; building each with
-``url_for`` or a template loop costs more than the rest of a small page. These are
-built once per process (and script root) and then looked up.
+Every page links the same stylesheet and shows the same header to the same user, and an
+attempt's question navigation is the same few buttons for every learner; building them
+with ``url_for`` and template loops cost more than the rest of a small page. They are
+rendered once per process from their macros and then looked up.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, get_template_attribute, has_request_context, request, url_for
+from flask import Flask, current_app, get_template_attribute, request
 from markupsafe import Markup
 
+from .kept import kept
+from .security import csrf_token
 
-def fixed_url(endpoint: str, **values: str) -> str:
-    """``url_for`` for a URL that depends on nothing but its arguments: a static file or
-    a page without parameters. Kept per application root, since a proxy may mount the
-    app under a prefix (SCRIPT_NAME)."""
-    if not has_request_context():  # (an app context with SERVER_NAME may build URLs)
-        return url_for(endpoint, **values)
-    key = (request.script_root, endpoint, *values.items())
-    kept = current_app.extensions["quiz.fixed_urls"]
-    url = kept.get(key)
-    if url is None:
-        url = kept[key] = url_for(endpoint, **values)
-    return url
+
+def asset_links() -> Markup:
+    """The links to the icon, stylesheet and script (_site_header.html), kept per
+    application root, since a proxy may mount the app under a prefix (SCRIPT_NAME)."""
+    built = current_app.extensions["quiz.fragments"]
+    key = ("assets", request.script_root)
+    html = built.get(key)
+    if html is None:
+        html = built[key] = get_template_attribute("_site_header.html", "asset_links")()
+    return html
+
+
+def site_header(user) -> Markup:
+    """The page header: the site's links and, for a signed-in user, the logout form with
+    the session's CSRF token (_site_header.html). Kept per application root, user (id,
+    name and role) and token, so a new login, a renamed user or a new role gets its own."""
+    if user.is_authenticated:
+        key = (request.script_root, user.id, user.username, user.is_instructor, csrf_token())
+    else:
+        key = (request.script_root,)
+    headers = kept("site_headers")
+    html = headers.get(key)
+    if html is None:
+        render = get_template_attribute("_site_header.html", "site_header")
+        html = render(user, key[-1] if user.is_authenticated else None)
+        headers.put(key, html)
+    return html
 
 
 def slot_buttons(answered: list[bool], current: int) -> Markup:
     """The attempt's question navigation: one button per slot, saying whether it is
     answered and which is shown (learner/_slot_button.html)."""
-    kept = current_app.extensions["quiz.slot_buttons"]
+    built = current_app.extensions["quiz.fragments"]
     buttons = []
     for slot, done in enumerate(answered, 1):
         key = (slot, done, slot == current)
-        button = kept.get(key)
+        button = built.get(key)
         if button is None:
             render = get_template_attribute("learner/_slot_button.html", "slot_button")
-            button = kept[key] = render(*key)
+            button = built[key] = render(*key)
         buttons.append(button)
     return Markup("").join(buttons)
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["quiz.fixed_urls"] = {}
-    app.extensions["quiz.slot_buttons"] = {}
-    app.add_template_global(fixed_url)
-    app.add_template_global(slot_buttons)
+    app.extensions["quiz.fragments"] = {}  # a few per slot and application root
+    for builder in (asset_links, site_header, slot_buttons):
+        app.add_template_global(builder)

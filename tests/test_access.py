@@ -3,7 +3,7 @@ other learners' attempts."""
 import pytest
 
 from quiz.extensions import db
-from quiz.models import Attempt
+from quiz.models import Attempt, User
 from tests.conftest import add_user, csrf_token, log_in
 
 
@@ -37,6 +37,28 @@ def test_learners_get_403_on_instructor_pages(app, client):
     add_user(app, "ann")
     log_in(client, "ann")
     assert client.get("/instructor/attempts").status_code == 403
+
+
+def test_the_header_follows_the_users_role_and_session(app):
+    # Headers are kept rendered per user and session: a new role or login shows at once.
+    add_user(app, "ann")
+    client = app.test_client()
+    log_in(client, "ann")
+    page = client.get("/").text
+    assert "Log out ann" in page and ">Instructor<" not in page
+    with app.app_context():
+        db.session.execute(db.update(User).values(role="instructor"))
+        db.session.commit()
+    page = client.get("/").text
+    assert ">Instructor<" in page and "Log out ann" in page
+    first = csrf_token(page)
+    client.post("/logout", data={"csrf_token": first})
+    page = client.get("/").text
+    assert "Log out" not in page and ">Log in<" in page
+    log_in(client, "ann")
+    again = client.get("/").text
+    assert csrf_token(again) != first  # the new session's token
+    assert client.post("/logout", data={"csrf_token": csrf_token(again)}).status_code == 302
 
 
 def test_another_learners_attempt_is_404(app):
