@@ -56,7 +56,10 @@ def csrf_token() -> str:
     """Flask-WTF's CSRF token for the session, signed once per process rather than on
     every page: with no time limit on tokens (WTF_CSRF_TIME_LIMIT None, the default
     here) a token signed earlier is as good as a new one, and signing took about 25 us
-    of every page. With a time limit, every page signs its own."""
+    of every page. With a time limit, every page signs its own.
+
+    The page header asks for it first (fragments.site_header); Flask-WTF's own
+    ``csrf_token()`` in the page's forms then finds it where it keeps the request's."""
     token = g.get("csrf_token")  # where generate_csrf() keeps it for the request
     raw = session.get("csrf_token")
     if token is not None or raw is None or current_app.config["WTF_CSRF_TIME_LIMIT"]:
@@ -72,7 +75,6 @@ def csrf_token() -> str:
 
 def init_app(app: Flask) -> None:
     app.session_interface = SessionCookies()
-    app.jinja_env.globals["csrf_token"] = csrf_token  # in place of Flask-WTF's
     app.after_request(add_headers)
     hops = app.config.get("TRUSTED_PROXIES", 0)
     if hops:
