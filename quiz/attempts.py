@@ -135,8 +135,11 @@ class AskedQuestion(NamedTuple):
 
 _ATTEMPT = (_attempts.id, _attempts.user_id, _attempts.state, _attempts.deadline,
             _attempts.max_marks, _quizzes.key, _quizzes.title)
+# The version's data as stored (JSON text) with its id and content hash: versions never
+# change, so their data are kept decoded (_version_data).
 _QUESTION = (_responses.id, _responses.sequence, _responses.layout, _responses.answer,
-             _responses.max_marks, _versions.type, _versions.prompt, _versions.data)
+             _responses.max_marks, _versions.type, _versions.prompt, _versions.id,
+             _versions.content_hash, cast(_versions.data, Text))
 
 
 @cache
@@ -199,11 +202,27 @@ def attempt_and_question(attempt_id: int, number: int
                              {"attempt_id": attempt_id, "slot": number}).first()
     if row is None:
         return None
-    asked = None if row[7] is None else AskedQuestion(*row[7:15])
-    answered = [False] * row[16]
-    for slot in row[15].split(",") if row[15] else ():
+    asked = None if row[7] is None else _asked(row[7:17])
+    answered = [False] * row[18]
+    for slot in row[17].split(",") if row[17] else ():
         answered[int(slot) - 1] = True
     return OpenAttempt(*row[:7]), asked, answered
+
+
+def _asked(row) -> AskedQuestion:
+    *columns, version_id, digest, stored = row
+    return AskedQuestion(*columns, _version_data(version_id, digest, stored))
+
+
+def _version_data(version_id: int, digest: str, stored: str) -> dict:
+    """A question version's data, decoded once per process: a version never changes, and
+    its content hash says which one it is."""
+    kept_data = kept("version_data")
+    data = kept_data.get((version_id, digest))
+    if data is None:
+        data = json.loads(stored)
+        kept_data.put((version_id, digest), data)
+    return data
 
 
 def question_page(attempt: OpenAttempt, number: int, answered: list[bool],
@@ -213,7 +232,7 @@ def question_page(attempt: OpenAttempt, number: int, answered: list[bool],
     shown = min(max(number, 1), len(answered))
     if asked is None or shown != number:
         row = db.session.execute(_question_row(), {"attempt_id": attempt.id, "slot": shown}).one()
-        asked = AskedQuestion(*row)
+        asked = _asked(row)
     return QuestionPage(attempt, answered, shown, asked)
 
 
@@ -347,15 +366,12 @@ def grade_attempt(attempt_id: int) -> Grading:
 
 
 def _graded(rows) -> Grading:
-    grades, sequences, data_kept = [], 0, kept("version_data")
+    grades, sequences = [], 0
     for (_, _, _, response_id, stored, marks, sequence, version_id, digest, kind,
          stored_data) in rows:
         if response_id is None:  # an attempt without questions
             continue
-        data = data_kept.get((version_id, digest))
-        if data is None:  # a version never changes: its content hash says which it is
-            data = json.loads(stored_data)
-            data_kept.put((version_id, digest), data)
+        data = _version_data(version_id, digest, stored_data)
         fraction = get_type(kind).grade(data, None if stored is None else json.loads(stored))
         grades.append({"response_id": response_id, "graded": fraction,
                        "scored": round(fraction * marks, 4)})
