@@ -10,7 +10,17 @@ from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, and_, bindparam, cast, func, insert, select, update
+from sqlalchemy import (
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -148,7 +158,8 @@ def _attempt_and_question():
     # the navigation: the answers' JSON is not decoded. A cleared answer may be stored as
     # JSON null rather than SQL NULL.
     slots = Response.__table__.alias("slots")
-    answered = (select(func.aggregate_strings(cast(slots.c.slot, Text), ","))
+    separator = literal_column("','")  # in the SQL: a parameter would be rendered each time
+    answered = (select(func.aggregate_strings(cast(slots.c.slot, Text), separator))
                 .where(slots.c.attempt_id == _attempts.id, slots.c.answer.is_not(None),
                        cast(slots.c.answer, Text) != "null")
                 .scalar_subquery())
