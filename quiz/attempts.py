@@ -377,13 +377,19 @@ def grade_attempt(attempt_id: int) -> Grading:
 
 
 def _graded(rows) -> Grading:
-    grades, sequences = [], 0
+    grades, sequences, fractions = [], 0, kept("fractions", 16384)
     for (_, _, _, response_id, stored, marks, sequence, version_id, digest, kind,
          stored_data) in rows:
         if response_id is None:  # an attempt without questions
             continue
-        data = _version_data(version_id, digest, stored_data)
-        fraction = get_type(kind).grade(data, None if stored is None else json.loads(stored))
+        # Grading is a function of the version and the answer alone, and a class gives
+        # the same few answers to most questions: each answer's grade is kept.
+        fraction = fractions.get((version_id, digest, stored))
+        if fraction is None:
+            data = _version_data(version_id, digest, stored_data)
+            answer = None if stored is None else json.loads(stored)
+            fraction = get_type(kind).grade(data, answer)
+            fractions.put((version_id, digest, stored), fraction)
         grades.append({"response_id": response_id, "graded": fraction,
                        "scored": round(fraction * marks, 4)})
         sequences += sequence
