@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -86,7 +85,6 @@ def close_session(token: str | None) -> None:
         db.session.execute(db.delete(LoginSession).where(LoginSession.token == token))
 
 
-@dataclass(frozen=True)
 class SignedIn(UserMixin):
     """The user of a request, as Flask-Login's ``current_user``: a row, not an object.
 
@@ -94,9 +92,13 @@ class SignedIn(UserMixin):
     no ORM bookkeeping; code that changes the account loads the ``User`` itself.
     """
 
-    id: int
-    username: str
-    role: str
+    __slots__ = ("id", "username", "role")
+
+    def __init__(self, id: int, username: str, role: str):
+        self.id, self.username, self.role = id, username, role
+
+    def __repr__(self) -> str:
+        return f"SignedIn({self.id!r}, {self.username!r}, {self.role!r})"
 
     @property
     def is_instructor(self) -> bool:

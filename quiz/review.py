@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from itertools import groupby
+from typing import NamedTuple
 
 from flask import get_template_attribute, url_for
 from markupsafe import Markup
@@ -79,25 +80,24 @@ def status_for(answer: object | None, fraction: float | None) -> str:
     return "incorrect"
 
 
-@dataclass(frozen=True)
-class QuizRef:
+class QuizRef(NamedTuple):
     key: str
     title: str
     review: str  # when answers are shown: immediately, after_close or never
     closes_at: datetime | None
 
 
-@dataclass(frozen=True)
-class DocumentRef:
+class DocumentRef(NamedTuple):
     id: int
     edition: int
     slug: str
     title: str
 
 
-@dataclass(frozen=True)
-class ReviewedAttempt:
-    """An attempt as its review shows it, with its learner's name, quiz and document."""
+class ReviewedAttempt(NamedTuple):
+    """An attempt as its review shows it, with its learner's name, quiz and document.
+    (Rows, not dataclasses: every review builds one, and a frozen dataclass sets each
+    field through object.__setattr__.)"""
 
     id: int
     user_id: int
