@@ -179,23 +179,27 @@ def reviewed_attempt(attempt_id: int) -> ReviewedAttempt | None:
 
 
 def review_items(attempt: ReviewedAttempt, show_answers: bool) -> list[ReviewItem]:
-    """The attempt's questions in order, as its review shows them (two statements at most)."""
+    """The attempt's questions in order, as its review shows them (two statements at most:
+    the versions' views are read only for questions not kept rendered)."""
     responses = db.session.execute(_responses_read(), {"attempt_id": attempt.id}).all()
-    views = version_views({(r.version_id, r.content_hash) for r in responses},
-                          attempt.document)
-    kept, items = kept_store("review_items"), []
-    edition = (attempt.document.id, attempt.document.edition, attempt.document.slug,
-               attempt.document.title)
+    kept, items, missing = kept_store("review_items"), [], []
+    document = attempt.document
+    edition = (document.id, document.edition, document.slug, document.title)
     for slot, stored, fraction, marks, max_marks, version_id, digest in responses:
         key = (version_id, digest, *edition, slot, stored, fraction, marks, max_marks,
                show_answers)
         item = kept.get(key)
         if item is None:
-            answer = None if stored is None else json.loads(stored)
-            item = _render_item(slot, views[version_id], answer, fraction, marks,
-                                max_marks, show_answers)
-            kept.put(key, item)
+            missing.append((len(items), key))
         items.append(item)
+    if missing:
+        views = version_views({key[:2] for _, key in missing}, document)
+        for index, key in missing:
+            version_id, _, _, _, _, _, slot, stored, fraction, marks, max_marks, _ = key
+            answer = None if stored is None else json.loads(stored)
+            items[index] = _render_item(slot, views[version_id], answer, fraction, marks,
+                                        max_marks, show_answers)
+            kept.put(key, items[index])
     return items
 
 
