@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from quiz import create_app
 from quiz.accounts import create_user
@@ -43,11 +45,22 @@ def fresh_database_url(tmp_path: Path) -> str:
 
 
 def pytest_sessionfinish(session, exitstatus):
+    # Our own leftover connections are ended first; a plain DROP then waits for or stops
+    # the server's own (autovacuum on a busy test database), which DROP ... WITH (FORCE)
+    # refuses to do for a role that is not a superuser.
     for server_url, name in _created:
         admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                    ":name AND pid <> pg_backend_pid() AND usename = current_user"),
+                    {"name": name})
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        except SQLAlchemyError as error:  # a database left behind fails no test
+            sys.stderr.write(f"\nCould not drop the test database {name}: {error}\n")
+        finally:
+            admin.dispose()
 
 
 sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="checks SQLite's own settings")
