@@ -430,8 +430,8 @@ def _close_with(statement, attempt_id: int, max_marks: float, graded: Grading, n
         # the close.
         connection = db.session.connection()
         sql, order = _grade_for(connection.dialect)
+        rows = graded.grades
         if order is not None:  # the driver takes them by position
-            pick = itemgetter(*order)
-            rows = [pick(grade) for grade in graded.grades]
-        connection.exec_driver_sql(sql, graded.grades if order is None else rows)
+            rows = list(map(itemgetter(*order), rows))
+        connection.exec_driver_sql(sql, rows)
     return {"state": FINISHED, "finished_at": now, "marks": graded.marks, "percent": percent}

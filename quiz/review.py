@@ -183,19 +183,19 @@ def review_items(attempt: ReviewedAttempt, show_answers: bool) -> list[ReviewIte
     the versions' views are read only for questions not kept rendered)."""
     responses = db.session.execute(_responses_read(), {"attempt_id": attempt.id}).all()
     kept, items, missing = kept_store("review_items"), [], []
-    document = attempt.document
-    edition = (document.id, document.edition, document.slug, document.title)
-    for slot, stored, fraction, marks, max_marks, version_id, digest in responses:
-        key = (version_id, digest, *edition, slot, stored, fraction, marks, max_marks,
+    document = attempt.document  # its id, edition, slug and title: what sources show
+    for response in responses:
+        slot, stored, fraction, marks, max_marks, version_id, digest = response
+        key = (version_id, digest, document, slot, stored, fraction, marks, max_marks,
                show_answers)
         item = kept.get(key)
         if item is None:
-            missing.append((len(items), key))
+            missing.append((len(items), key, response))
         items.append(item)
     if missing:
-        views = version_views({key[:2] for _, key in missing}, document)
-        for index, key in missing:
-            version_id, _, _, _, _, _, slot, stored, fraction, marks, max_marks, _ = key
+        views = version_views({key[:2] for _, key, _ in missing}, document)
+        for index, key, row in missing:
+            slot, stored, fraction, marks, max_marks, version_id, _ = row
             answer = None if stored is None else json.loads(stored)
             items[index] = _render_item(slot, views[version_id], answer, fraction, marks,
                                         max_marks, show_answers)
@@ -220,17 +220,16 @@ def version_views(versions: set[tuple[int, str]], document: DocumentRef
     """The views of these versions (id, content hash) of ``document``'s questions: the
     ones kept, and the rest read in one statement."""
     kept = kept_store("review_views")
-    edition = (document.id, document.edition, document.slug, document.title)
     views, missing = {}, {}
     for version_id, digest in versions:
-        view = kept.get((version_id, digest, *edition))
+        view = kept.get((version_id, digest, document))
         if view is None:
             missing[version_id] = digest
         else:
             views[version_id] = view
     if missing:
         for version_id, view in _read_views(list(missing), document).items():
-            kept.put((version_id, missing[version_id], *edition), view)
+            kept.put((version_id, missing[version_id], document), view)
             views[version_id] = view
     return views
 

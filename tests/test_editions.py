@@ -66,6 +66,25 @@ def question(app, key, paragraph, quote):
         db.session.commit()
 
 
+def submitted_attempt(app, **quiz_settings):
+    """A learner, ann, who took a quiz of every question of the sample document and
+    submitted it unanswered: her client and the attempt's address."""
+    add_user(app, "ann")
+    with app.app_context():
+        document = db.session.execute(db.select(Document).filter_by(slug="sample")).scalar_one()
+        db.session.add(Quiz(key="sample-quiz", document_id=document.id, title="Sample",
+                            select={"all": True}, **quiz_settings))
+        db.session.commit()
+    learner = app.test_client()
+    log_in(learner, "ann")
+    page = learner.get("/quizzes/sample-quiz")
+    attempt_url = learner.post("/quizzes/sample-quiz/start",
+                               data={"csrf_token": csrf_token(page.text)}).location
+    summary = learner.get(f"{attempt_url}/summary")
+    learner.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
+    return learner, attempt_url
+
+
 def test_a_markdown_upload_becomes_a_document_of_numbered_paragraphs(instructor):
     response = add_sample(instructor)
     assert response.location.endswith("/documents/sample")
@@ -113,19 +132,7 @@ def test_a_new_edition_reanchors_in_all_three_cases(instructor, app):
     question(app, "q-move", 3, "sleep all day")
     question(app, "q-gone", 4, "bark at night")
     # A learner answers all three before the new edition.
-    add_user(app, "ann")
-    with app.app_context():
-        document = db.session.execute(db.select(Document).filter_by(slug="sample")).scalar_one()
-        db.session.add(Quiz(key="sample-quiz", document_id=document.id, title="Sample",
-                            select={"all": True}, shuffle_questions=False))
-        db.session.commit()
-    learner = app.test_client()
-    log_in(learner, "ann")
-    page = learner.get("/quizzes/sample-quiz")
-    attempt_url = learner.post("/quizzes/sample-quiz/start",
-                               data={"csrf_token": csrf_token(page.text)}).location
-    summary = learner.get(f"{attempt_url}/summary")
-    learner.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
+    learner, attempt_url = submitted_attempt(app, shuffle_questions=False)
     before = learner.get(f"{attempt_url}/review").text
     assert "<mark>bark at night</mark>" in before
 
@@ -237,18 +244,7 @@ def test_bank_load_of_a_changed_shipped_document_flags_the_browsers_questions(ty
 def test_a_review_links_to_where_its_paragraph_is_in_the_latest_edition(instructor, app):
     add_sample(instructor)
     question(app, "q-cats", 3, "sleep all day")
-    add_user(app, "ann")
-    with app.app_context():
-        document = db.session.execute(db.select(Document).filter_by(slug="sample")).scalar_one()
-        db.session.add(Quiz(key="cats", document_id=document.id, title="Cats",
-                            select={"all": True}))
-        db.session.commit()
-    learner = app.test_client()
-    log_in(learner, "ann")
-    page = learner.get("/quizzes/cats")
-    attempt_url = learner.post("/quizzes/cats/start",
-                               data={"csrf_token": csrf_token(page.text)}).location
-    learner.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(page.text)})
+    learner, attempt_url = submitted_attempt(app)
     source = ('Cats <mark>sleep all day</mark> long.</p></blockquote>\n      <figcaption>\n'
               '        <a href="/documents/sample?cite={}#p{}">Sample, paragraph {}</a>')
     with app.app_context():

@@ -144,13 +144,20 @@ def test_an_attempt_left_open_is_finished_when_time_runs_out(typed_app):
     assert "Time was up" in review and "1 out of 7" in " ".join(review.split())
 
 
-def test_review_hides_answers_until_the_settings_allow(typed_app):
-    set_quiz(typed_app, review="never")
-    client = typed_app.test_client()
+def submitted_wrong(app, review: str):
+    """A learner's client and attempt, its first question answered wrongly and submitted,
+    with the quiz's review setting ``review``."""
+    set_quiz(app, review=review)
+    client = app.test_client()
     register(client)
     attempt_url = start(client)
     answer(client, attempt_url, 1, {"answer": "1"})
     submit(client, attempt_url)
+    return client, attempt_url
+
+
+def test_review_hides_answers_until_the_settings_allow(typed_app):
+    client, attempt_url = submitted_wrong(typed_app, review="never")
     review = client.get(f"{attempt_url}/review").text
     assert "<strong>Incorrect</strong>" in review            # right or wrong is still shown
     assert "Correct answer" not in review and "<mark>" not in review
@@ -166,12 +173,7 @@ def test_review_hides_answers_until_the_settings_allow(typed_app):
 def test_answers_an_instructor_was_shown_stay_hidden_from_the_learner(typed_app):
     # Reviews keep rendered questions; what an instructor's review showed must not be
     # what the learner's review finds kept.
-    set_quiz(typed_app, review="never")
-    learner = typed_app.test_client()
-    register(learner)
-    attempt_url = start(learner)
-    answer(learner, attempt_url, 1, {"answer": "1"})
-    submit(learner, attempt_url)
+    learner, attempt_url = submitted_wrong(typed_app, review="never")
     add_user(typed_app, "teacher", role="instructor")
     instructor = typed_app.test_client()
     log_in(instructor, "teacher")
