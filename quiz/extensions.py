@@ -2,8 +2,9 @@
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+from .security import CheckedOnce
 
 
 class Base(DeclarativeBase):
@@ -11,6 +12,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-csrf = CSRFProtect()
+csrf = CheckedOnce()  # Flask-WTF's CSRFProtect, tokens checked once per process
 login_manager = LoginManager()
 migrate = Migrate()

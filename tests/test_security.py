@@ -1,8 +1,10 @@
 """Security: headers, cookies, passwords, sessions that end on the server, login throttling,
 and user input escaped wherever it is shown."""
 import re
+import time
 
 import pytest
+from flask import session
 
 from quiz.extensions import db
 from quiz.models import LoginSession
@@ -108,6 +110,85 @@ def test_with_a_time_limit_every_page_signs_its_own_csrf_token(tmp_path):
     token = csrf_token(client.get("/").text)
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert "quiz.csrf_tokens" not in app.extensions
+
+
+def test_a_csrf_token_accepted_once_is_still_refused_to_another_session(app):
+    add_user(app, "ann")
+    add_user(app, "bob")
+    ann, bob = app.test_client(), app.test_client()
+    log_in(ann, "ann")
+    log_in(bob, "bob")
+    token = csrf_token(ann.get("/").text)
+    assert csrf_token(bob.get("/").text) != token
+    for _ in range(2):  # checked, then accepted again as checked before
+        assert ann.post("/quizzes/quick/start", data={"csrf_token": token}).status_code == 302
+    refused = bob.post("/quizzes/quick/start", data={"csrf_token": token})
+    assert refused.status_code == 400 and "CSRF tokens do not match" in refused.text
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+    refused = ann.post("/quizzes/quick/start", data={"csrf_token": forged})
+    assert refused.status_code == 400 and "CSRF token is invalid" in refused.text
+
+
+def test_with_a_time_limit_a_csrf_token_accepted_before_expires(tmp_path, monkeypatch):
+    app = make_app(tmp_path, WTF_CSRF_TIME_LIMIT=60)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    add_user(app, "ann")
+    client = app.test_client()
+    log_in(client, "ann")
+    token = csrf_token(client.get("/").text)
+    assert client.post("/quizzes/quick/start", data={"csrf_token": token}).status_code == 302
+    later = time.time() + 120
+    monkeypatch.setattr(time, "time", lambda: later)
+    refused = client.post("/quizzes/quick/start", data={"csrf_token": token})
+    assert refused.status_code == 400 and "CSRF token has expired" in refused.text
+
+
+def test_over_https_a_form_needs_a_referrer_from_this_site(app):
+    add_user(app, "ann")
+    client = app.test_client()
+    here = {"base_url": "https://localhost"}
+    page = client.get("/login", **here)
+    form = {"username": "ann", "password": "correct horse", "csrf_token": csrf_token(page.text)}
+    assert client.post("/login", data=form, headers={"Referer": "https://localhost/login"},
+                       **here).status_code == 302
+    token = csrf_token(client.get("/", **here).text)
+    for referrer, said in ((None, "referrer header is missing"),
+                           ("https://elsewhere.example/", "referrer does not match")):
+        headers = {"Referer": referrer} if referrer else {}
+        refused = client.post("/quizzes/quick/start", data={"csrf_token": token},
+                              headers=headers, **here)
+        assert refused.status_code == 400 and said in refused.text
+    started = client.post("/quizzes/quick/start", data={"csrf_token": token},
+                          headers={"Referer": "https://localhost/quizzes/quick"}, **here)
+    assert started.status_code == 302
+
+
+def test_a_session_cookie_accepted_before_is_refused_once_it_is_too_old(tmp_path, monkeypatch):
+    app = make_app(tmp_path, PERMANENT_SESSION_LIFETIME=600)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    add_user(app, "ann")
+    client = app.test_client()
+    log_in(client, "ann")
+    assert client.get("/me/attempts").status_code == 200
+    assert client.get("/me/attempts").status_code == 200  # the cookie as checked before
+    later = time.time() + 601
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert client.get("/me/attempts").status_code == 302  # to the login page
+
+
+def test_each_request_changes_its_own_copy_of_a_session_checked_before(app):
+    add_user(app, "ann")
+    client = app.test_client()
+    log_in(client, "ann")
+    cookie = client.get_cookie("session").value
+    opened = []
+    for _ in range(2):
+        with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}):
+            opened.append(dict(session))
+            session["_flashes"] = [("info", "only this request's")]
+            session.pop("_user_id")
+    assert opened[0] == opened[1] and "_user_id" in opened[1] and "_flashes" not in opened[1]
+    assert cookie in {key[1] for key in app.session_interface.checked.values}  # it was kept
 
 
 def test_failed_logins_are_throttled_per_account(app):
