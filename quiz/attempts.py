@@ -377,23 +377,23 @@ def grade_attempt(attempt_id: int) -> Grading:
 
 
 def _graded(rows) -> Grading:
-    grades, sequences, fractions = [], 0, kept("fractions", 16384)
-    for (_, _, _, response_id, stored, marks, sequence, version_id, digest, kind,
-         stored_data) in rows:
-        if response_id is None:  # an attempt without questions
-            continue
-        # Grading is a function of the version and the answer alone, and a class gives
-        # the same few answers to most questions: each answer's grade is kept.
-        fraction = fractions.get((version_id, digest, stored))
+    rows = [row for row in rows if row[3] is not None]  # none: an attempt without questions
+    # Grading is a function of the version and the answer alone, and a class gives the
+    # same few answers to most questions: each answer's grade is kept.
+    fractions = kept("fractions", 16384)
+    keys = [(row[7], row[8], row[4]) for row in rows]  # version, its hash, the answer
+    grades, total, sequences = [], 0.0, 0
+    for row, key, fraction in zip(rows, keys, fractions.get_many(keys)):
+        _, _, _, response_id, stored, marks, sequence, version_id, digest, kind, data = row
         if fraction is None:
-            data = _version_data(version_id, digest, stored_data)
             answer = None if stored is None else json.loads(stored)
-            fraction = get_type(kind).grade(data, answer)
-            fractions.put((version_id, digest, stored), fraction)
-        grades.append({"response_id": response_id, "graded": fraction,
-                       "scored": round(fraction * marks, 4)})
+            fraction = get_type(kind).grade(_version_data(version_id, digest, data), answer)
+            fractions.put(key, fraction)
+        scored = round(fraction * marks, 4)
+        grades.append({"response_id": response_id, "graded": fraction, "scored": scored})
+        total += scored
         sequences += sequence
-    return Grading(grades, round(sum(g["scored"] for g in grades), 4), sequences)
+    return Grading(grades, round(total, 4), sequences)
 
 
 def close_attempt(attempt_id: int, max_marks: float, graded: Grading | None = None
