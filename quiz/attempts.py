@@ -31,6 +31,7 @@ from .models import (
     FINISHED,
     IN_PROGRESS,
     Attempt,
+    LoginSession,
     Question,
     QuestionVersion,
     Quiz,
@@ -297,14 +298,20 @@ def submit_attempt(attempt: Attempt) -> bool:
 
 @cache
 def _attempt_answers():
-    # The attempt's owner, state and maximum marks on every row, with each saved answer
-    # and its question version (the JSON as stored: versions' data are kept decoded).
+    # The attempt's owner, state and maximum marks on every row, and the login session
+    # given by :token when it is live and the owner's, given as :user_id (else None);
+    # then each saved answer and its question version (the JSON as stored: versions'
+    # data are kept decoded).
+    sessions = LoginSession.__table__.c
     return (
-        select(_attempts.user_id, _attempts.state, _attempts.max_marks, _responses.id,
-               cast(_responses.answer, Text), _responses.max_marks, _responses.sequence,
-               _versions.id, _versions.content_hash, _versions.type,
+        select(_attempts.user_id, _attempts.state, _attempts.max_marks, sessions.token,
+               _responses.id, cast(_responses.answer, Text), _responses.max_marks,
+               _responses.sequence, _versions.id, _versions.content_hash, _versions.type,
                cast(_versions.data, Text))
         .select_from(Attempt.__table__)
+        .outerjoin(LoginSession.__table__, and_(
+            sessions.token == bindparam("token"), sessions.user_id == _attempts.user_id,
+            _attempts.user_id == bindparam("user_id")))
         .outerjoin(Response.__table__, _responses.attempt_id == _attempts.id)
         .outerjoin(QuestionVersion.__table__, _versions.id == _responses.version_id)
         .where(_attempts.id == bindparam("attempt_id")).order_by(_responses.slot)
@@ -358,33 +365,38 @@ class AttemptToSubmit(NamedTuple):
     state: str
     max_marks: float
     graded: Grading | None  # its saved answers graded, when it is open
+    owner_signed_in: bool  # the login given is live, and the attempt's owner's
 
 
-def attempt_to_submit(attempt_id: int) -> AttemptToSubmit | None:
-    """The attempt's owner, state and maximum marks and, when it is open, its saved
+def attempt_to_submit(attempt_id: int, user_id: int | None = None, token: str | None = None
+                      ) -> AttemptToSubmit | None:
+    """The attempt's owner, state and maximum marks, whether the login session ``token``
+    of user ``user_id`` is live and the owner's and, when the attempt is open, its saved
     answers graded: one statement. None when there is no such attempt."""
-    rows = db.session.execute(_attempt_answers(), {"attempt_id": attempt_id}).all()
+    rows = db.session.execute(_attempt_answers(), {
+        "attempt_id": attempt_id, "user_id": user_id, "token": token}).all()
     if not rows:
         return None
-    user_id, state, max_marks = rows[0][:3]
+    owner, state, max_marks, login = rows[0][:4]
     graded = _graded(rows) if state == IN_PROGRESS else None
-    return AttemptToSubmit(user_id, state, max_marks, graded)
+    return AttemptToSubmit(owner, state, max_marks, graded, login is not None)
 
 
 def grade_attempt(attempt_id: int) -> Grading:
     """Grade the attempt's saved answers as rows (grading needs no objects)."""
-    return _graded(db.session.execute(_attempt_answers(), {"attempt_id": attempt_id}).all())
+    return _graded(db.session.execute(_attempt_answers(), {
+        "attempt_id": attempt_id, "user_id": None, "token": None}).all())
 
 
 def _graded(rows) -> Grading:
-    rows = [row for row in rows if row[3] is not None]  # none: an attempt without questions
+    rows = [row for row in rows if row[4] is not None]  # none: an attempt without questions
     # Grading is a function of the version and the answer alone, and a class gives the
     # same few answers to most questions: each answer's grade is kept.
     fractions = kept("fractions", 16384)
-    keys = [(row[7], row[8], row[4]) for row in rows]  # version, its hash, the answer
+    keys = [(row[8], row[9], row[5]) for row in rows]  # version, its hash, the answer
     grades, total, sequences = [], 0.0, 0
     for row, key, fraction in zip(rows, keys, fractions.get_many(keys)):
-        _, _, _, response_id, stored, marks, sequence, version_id, digest, kind, data = row
+        response_id, stored, marks, sequence, version_id, digest, kind, data = row[4:]
         if fraction is None:
             answer = None if stored is None else json.loads(stored)
             fraction = get_type(kind).grade(_version_data(version_id, digest, data), answer)

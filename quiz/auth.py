@@ -45,6 +45,16 @@ def load_user(user_id: str) -> SignedIn | None:
 SESSION_KEY = "login_session"
 
 
+def claimed_login() -> tuple[int | None, str | None]:
+    """The user id and login session this request's session cookie claims, not yet
+    checked: for a statement that checks them itself (see learner.submit). Nones when
+    it claims none."""
+    user_id, token = session.get("_user_id"), session.get(SESSION_KEY)
+    if not (token and isinstance(user_id, str) and user_id.isdigit()):
+        return None, None
+    return int(user_id), token
+
+
 def start_session(user: User) -> None:
     """Log ``user`` in on a fresh session (no data carried over from before login)."""
     session.clear()

@@ -78,6 +78,42 @@ def test_another_learners_attempt_is_404(app):
     assert ann.get(f"{attempt_url}/review").status_code == 200
 
 
+def test_a_submit_is_taken_only_from_the_owners_live_login(app):
+    add_user(app, "ann")
+    add_user(app, "teacher", role="instructor")
+    ann, teacher, anonymous = app.test_client(), app.test_client(), app.test_client()
+    log_in(ann, "ann")
+    log_in(teacher, "teacher")
+    attempt_url = take_quiz(ann)
+    attempt_id = int(attempt_url.rsplit("/", 1)[1])
+    ann_token = csrf_token(ann.get(f"{attempt_url}/summary").text)
+    # A copy of ann's cookie, used after she logged out (her login ended on the server).
+    thief = app.test_client()
+    thief.set_cookie("session", ann.get_cookie("session").value)
+    refused = {
+        "anonymous": anonymous.post(f"{attempt_url}/submit", data={
+            "csrf_token": csrf_token(anonymous.get("/login").text)}),
+        "instructor": teacher.post(f"{attempt_url}/submit", data={
+            "csrf_token": csrf_token(teacher.get("/").text)}),
+    }
+    ann.post("/logout", data={"csrf_token": ann_token})
+    refused["stale cookie"] = thief.post(f"{attempt_url}/submit",
+                                         data={"csrf_token": ann_token})
+    assert refused["anonymous"].status_code == 302
+    assert refused["anonymous"].location.startswith("/login?next=")
+    assert refused["instructor"].status_code == 404
+    assert refused["stale cookie"].status_code == 302
+    assert refused["stale cookie"].location.startswith("/login?next=")
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).state == "in_progress"
+    log_in(ann, "ann")
+    submitted = ann.post(f"{attempt_url}/submit", data={
+        "csrf_token": csrf_token(ann.get(f"{attempt_url}/summary").text)})
+    assert submitted.status_code == 302 and submitted.location.endswith("review?submitted=1")
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).state == "finished"
+
+
 def test_instructors_see_every_attempt_and_open_any_review(app):
     add_user(app, "ann")
     add_user(app, "teacher", role="instructor")
