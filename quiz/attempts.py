@@ -298,8 +298,8 @@ def submit_attempt(attempt: Attempt) -> bool:
 
 @cache
 def _attempt_answers():
-    # The attempt's owner, state and maximum marks on every row, and the login session
-    # given by :token when it is live and the owner's, given as :user_id (else None);
+    # On every row the attempt's owner, state and maximum marks, and the token :token if
+    # it is a live login session of the owner and the owner is :user_id (else None);
     # then each saved answer and its question version (the JSON as stored: versions'
     # data are kept decoded).
     sessions = LoginSession.__table__.c

@@ -1,4 +1,5 @@
-"""Response headers that keep pages from being framed, sniffed or fed foreign script."""
+"""Response headers that keep pages from being framed, sniffed or fed foreign script; the
+signed session cookie; the CSRF token's signing and checking."""
 from __future__ import annotations
 
 import hmac
