@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import fcntl
-import logging
 import os
 import sqlite3
 import threading
-import time
 from functools import wraps
 from pathlib import Path
 
@@ -17,11 +15,6 @@ from sqlalchemy.engine import Engine, make_url
 from .extensions import db, migrate
 
 BUSY_TIMEOUT_MS = 10_000
-CHECKPOINT_EVERY_S = 1.0  # at most one checkpoint a second per process, after commits
-CHECKPOINTER_IDLE_S = 30.0  # a process's checkpointer ends after this long without commits
-WAL_SIZE_LIMIT = 64 * 1024 * 1024
-
-log = logging.getLogger(__name__)
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -114,67 +107,11 @@ class WriterTurns:
                 self.changed.notify()
 
 
-class Checkpointer:
-    """Copies a SQLite file's write-ahead log back into the file away from requests.
-
-    By default SQLite checkpoints on the commit that takes the log past 1,000 pages: that
-    request copies the pages and waits for the disk twice (two fsyncs), a stall of some
-    milliseconds that showed as the submits' slowest responses under load. Connections
-    here turn that off (wal_autocheckpoint=0, see configure_sqlite) and, as SQLite's
-    documentation suggests, each process checkpoints from a thread of its own instead,
-    on its own connection: a PASSIVE checkpoint, which neither waits for nor blocks
-    readers and writers (SQLite keeps two processes' checkpoints apart), at most once a
-    second and only after commits. The thread ends after a while without commits and
-    starts again with the next; a forked process starts its own.
-    """
-
-    def __init__(self, path: str):
-        self.path, self.pid = path, None
-        self.lock, self.written = threading.Lock(), threading.Event()
-
-    def committed(self) -> None:
-        if self.pid != os.getpid():
-            self._start()
-        self.written.set()
-
-    def _start(self) -> None:
-        with self.lock:
-            if self.pid == os.getpid():
-                return
-            self.pid, self.written = os.getpid(), threading.Event()
-            threading.Thread(target=self._run, args=(self.written,), daemon=True,
-                             name=f"checkpoint {self.path}").start()
-
-    def _run(self, written: threading.Event) -> None:
-        try:
-            connection = sqlite3.connect(self.path, isolation_level=None,
-                                         check_same_thread=False)
-        except sqlite3.Error:
-            log.exception("cannot open %s to checkpoint it", self.path)
-            self.pid = None
-            return
-        try:
-            while written.wait(CHECKPOINTER_IDLE_S):
-                time.sleep(CHECKPOINT_EVERY_S)  # one checkpoint for a second's commits
-                written.clear()
-                try:
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                except sqlite3.Error as error:  # another process's checkpoint, a removed file
-                    log.warning("checkpoint of %s: %s", self.path, error)
-        finally:
-            with self.lock:  # the next commit starts another
-                if self.written is written:
-                    self.pid = None
-            connection.close()
-
-
 class TurnTakingConnection(sqlite3.Connection):
     """A pysqlite connection whose write transactions take their turn (see WriterTurns)
-    and give it back when they end: commit, rollback or close, however they are reached;
-    a write's commit tells the file's Checkpointer."""
+    and give it back when they end: commit, rollback or close, however they are reached."""
 
     turns: WriterTurns
-    checkpointer: Checkpointer
     holding = False
 
     def begin(self, statement: str) -> None:
@@ -188,13 +125,10 @@ class TurnTakingConnection(sqlite3.Connection):
             raise
 
     def commit(self) -> None:
-        wrote = self.holding
         try:
             super().commit()
         finally:
             self._give_back()
-        if wrote:
-            self.checkpointer.committed()
 
     def rollback(self) -> None:
         try:
@@ -228,8 +162,7 @@ def sqlite_engine_options(url: str, instance_path: str, options: dict) -> dict:
     connection_class = _CONNECTION_CLASSES.get(path)
     if connection_class is None:
         connection_class = _CONNECTION_CLASSES[path] = type(
-            "Connection", (TurnTakingConnection,),
-            {"turns": WriterTurns(path + "-writers"), "checkpointer": Checkpointer(path)})
+            "Connection", (TurnTakingConnection,), {"turns": WriterTurns(path + "-writers")})
     connect_args = dict(options.get("connect_args", {}), factory=connection_class)
     return dict(options, connect_args=connect_args)
 
@@ -245,10 +178,6 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        if isinstance(dbapi_connection, TurnTakingConnection):
-            cursor.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer's work
-            # A busy second may leave a long log; once copied back, it is cut to this.
-            cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -1,7 +1,5 @@
 """SQLite runs with WAL, foreign keys and a busy timeout on every connection."""
 import sqlite3
-import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,7 +22,6 @@ def test_every_connection_is_configured(app):
                 assert pragma("journal_mode") == "wal"
                 assert pragma("foreign_keys") == 1
                 assert pragma("busy_timeout") == 10000
-                assert pragma("wal_autocheckpoint") == 0  # see the checkpointer's tests
         finally:
             for connection in connections:
                 connection.close()
@@ -194,35 +191,3 @@ def test_a_write_transaction_gives_its_turn_back_however_it_ends(app):
             assert driver.turns.owner is None and driver.turns.depth == 0, name
             connection.close()
     assert (Path(database).parent / (Path(database).name + "-writers")).exists()
-
-
-def checkpointers() -> list[str]:
-    return [t.name for t in threading.enumerate() if t.name.startswith("checkpoint ")]
-
-
-@sqlite_only
-def test_the_log_is_copied_back_into_the_file_from_a_thread_of_its_own(app, monkeypatch):
-    import quiz.database
-    monkeypatch.setattr(quiz.database, "CHECKPOINT_EVERY_S", 0.5)
-    monkeypatch.setattr(quiz.database, "CHECKPOINTER_IDLE_S", 0.5)
-    with app.app_context():
-        path = Path(db.engine.url.database).resolve()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("CREATE TABLE filler (text TEXT)")
-        # That commit's checkpoint done, the thread ends for want of more.
-        deadline = time.monotonic() + 10
-        while f"checkpoint {path}" in checkpointers() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert f"checkpoint {path}" not in checkpointers()
-        size = path.stat().st_size
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("INSERT INTO filler VALUES (?)", ("x" * 200_000,))
-        # The pages are in the log, not the file; no request waits while they are copied.
-        assert path.stat().st_size == size
-        assert f"checkpoint {path}" in checkpointers()
-        deadline = time.monotonic() + 10
-        while path.stat().st_size == size and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert path.stat().st_size > size + 150_000  # most of the 200 kB (free pages reused)
-        with db.engine.connect() as connection:
-            assert connection.exec_driver_sql("SELECT length(text) FROM filler").scalar() == 200_000
