@@ -298,7 +298,7 @@ def submit_attempt(attempt: Attempt) -> bool:
 
 @cache
 def _attempt_answers():
-    # On every row the attempt's owner, state and maximum marks, and the token :token if
+    # On every row the attempt's owner, state and maximum marks, and the token :login if
     # it is a live login session of the owner and the owner is :user_id (else None);
     # then each saved answer and its question version (the JSON as stored: versions'
     # data are kept decoded).
@@ -310,7 +310,7 @@ def _attempt_answers():
                cast(_versions.data, Text))
         .select_from(Attempt.__table__)
         .outerjoin(LoginSession.__table__, and_(
-            sessions.token == bindparam("token"), sessions.user_id == _attempts.user_id,
+            sessions.token == bindparam("login"), sessions.user_id == _attempts.user_id,
             _attempts.user_id == bindparam("user_id")))
         .outerjoin(Response.__table__, _responses.attempt_id == _attempts.id)
         .outerjoin(QuestionVersion.__table__, _versions.id == _responses.version_id)
@@ -374,7 +374,7 @@ def attempt_to_submit(attempt_id: int, user_id: int | None = None, token: str | 
     of user ``user_id`` is live and the owner's and, when the attempt is open, its saved
     answers graded: one statement. None when there is no such attempt."""
     rows = db.session.execute(_attempt_answers(), {
-        "attempt_id": attempt_id, "user_id": user_id, "token": token}).all()
+        "attempt_id": attempt_id, "user_id": user_id, "login": token}).all()
     if not rows:
         return None
     owner, state, max_marks, login = rows[0][:4]
@@ -385,7 +385,7 @@ def attempt_to_submit(attempt_id: int, user_id: int | None = None, token: str | 
 def grade_attempt(attempt_id: int) -> Grading:
     """Grade the attempt's saved answers as rows (grading needs no objects)."""
     return _graded(db.session.execute(_attempt_answers(), {
-        "attempt_id": attempt_id, "user_id": None, "token": None}).all())
+        "attempt_id": attempt_id, "user_id": None, "login": None}).all())
 
 
 def _graded(rows) -> Grading:
