@@ -101,12 +101,18 @@ def test_a_sessions_csrf_token_is_signed_once_and_a_new_login_gets_another(app):
     assert refused.status_code == 400  # the old session's token is not this one's
 
 
-def test_with_a_time_limit_every_page_signs_its_own_csrf_token(tmp_path):
-    app = make_app(tmp_path, WTF_CSRF_TIME_LIMIT=3600)
+def ann_logged_in(tmp_path, **config):
+    """An app with these settings, its seed loaded, and a client logged in as ann."""
+    app = make_app(tmp_path, **config)
     assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
     add_user(app, "ann")
     client = app.test_client()
     log_in(client, "ann")
+    return app, client
+
+
+def test_with_a_time_limit_every_page_signs_its_own_csrf_token(tmp_path):
+    app, client = ann_logged_in(tmp_path, WTF_CSRF_TIME_LIMIT=3600)
     token = csrf_token(client.get("/").text)
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert "quiz.csrf_tokens" not in app.extensions
@@ -132,11 +138,7 @@ def test_a_csrf_token_accepted_once_is_still_refused_to_another_session(app):
 
 
 def test_with_a_time_limit_a_csrf_token_accepted_before_expires(tmp_path, monkeypatch):
-    app = make_app(tmp_path, WTF_CSRF_TIME_LIMIT=60)
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
-    add_user(app, "ann")
-    client = app.test_client()
-    log_in(client, "ann")
+    _, client = ann_logged_in(tmp_path, WTF_CSRF_TIME_LIMIT=60)
     token = csrf_token(client.get("/").text)
     assert client.post("/quizzes/quick/start", data={"csrf_token": token}).status_code == 302
     later = time.time() + 120
@@ -166,11 +168,7 @@ def test_over_https_a_form_needs_a_referrer_from_this_site(app):
 
 
 def test_a_session_cookie_accepted_before_is_refused_once_it_is_too_old(tmp_path, monkeypatch):
-    app = make_app(tmp_path, PERMANENT_SESSION_LIFETIME=600)
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
-    add_user(app, "ann")
-    client = app.test_client()
-    log_in(client, "ann")
+    _, client = ann_logged_in(tmp_path, PERMANENT_SESSION_LIFETIME=600)
     assert client.get("/me/attempts").status_code == 200
     assert client.get("/me/attempts").status_code == 200  # the cookie as checked before
     later = time.time() + 601
