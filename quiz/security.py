@@ -97,14 +97,16 @@ def csrf_token() -> str:
     The page header asks for it first (fragments.site_header); Flask-WTF's own
     ``csrf_token()`` in the page's forms then finds it where it keeps the request's."""
     token = g.get("csrf_token")  # where generate_csrf() keeps it for the request
-    raw = session.get("csrf_token")
-    if token is not None or raw is None or current_app.config["WTF_CSRF_TIME_LIMIT"]:
+    if token is not None or current_app.config["WTF_CSRF_TIME_LIMIT"]:
         return token or generate_csrf()
+    raw = session.get("csrf_token")
     signed = kept("csrf_tokens")
-    token = signed.get((raw,))
+    token = None if raw is None else signed.get((raw,))
     if token is None:
+        # A session's first token (as on the first page after logging in) is kept too:
+        # generate_csrf() gives the session its raw token when it has none.
         token = generate_csrf()
-        signed.put((raw,), token)
+        signed.put((session["csrf_token"],), token)
     g.csrf_token = token  # forms rendered later in the request use it too
     return token
 

@@ -86,11 +86,13 @@ def test_login_starts_a_new_session_and_logout_ends_it_on_the_server(app):
     assert client.get_cookie("session").value != first
 
 
-def test_a_sessions_csrf_token_is_signed_once_and_a_new_login_gets_another(app):
+def test_a_sessions_csrf_token_is_signed_once_and_a_new_login_gets_another(app, monkeypatch):
     add_user(app, "ann")
     client = app.test_client()
     log_in(client, "ann")
-    token = csrf_token(client.get("/").text)
+    token = csrf_token(client.get("/").text)  # the new session's first token
+    later = time.time() + 5  # signed again, it would carry another time
+    monkeypatch.setattr(time, "time", lambda: later)
     assert csrf_token(client.get("/me/attempts").text) == token  # kept, not signed again
     started = client.post("/quizzes/quick/start", data={"csrf_token": token})
     assert started.status_code == 302  # and accepted
