@@ -117,9 +117,10 @@ def _signed_in():
     )
 
 
-def user_for_session(user_id: str, token: str | None) -> SignedIn | None:
-    """The user of a live login session, in one query; None once it was closed."""
-    if not token or not user_id.isdigit():
+def user_for_session(user_id: int | None, token: str | None) -> SignedIn | None:
+    """The user of a live login session, in one query; None once it was closed, or when
+    there is none to look for (see auth.claimed_login)."""
+    if user_id is None or not token:
         return None
-    row = db.session.execute(_signed_in(), {"token": token, "user_id": int(user_id)}).first()
+    row = db.session.execute(_signed_in(), {"token": token, "user_id": user_id}).first()
     return None if row is None else SignedIn(*row)

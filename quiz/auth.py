@@ -38,8 +38,9 @@ login_manager.session_protection = None
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> SignedIn | None:
-    return user_for_session(user_id, session.get(SESSION_KEY))
+def load_user(_user_id: str) -> SignedIn | None:
+    # Flask-Login passes the session's "_user_id"; claimed_login reads it with the token.
+    return user_for_session(*claimed_login())
 
 
 SESSION_KEY = "login_session"
