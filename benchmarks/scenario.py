@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, update
 
 from quiz import create_app
 from quiz.accounts import create_user
-from quiz.attempts import start_attempt, submit_attempt
+from quiz.attempts import scored, start_attempt, submit_attempt
 from quiz.demo import NO_LOGIN
 from quiz.drawing import Candidate, draw
 from quiz.extensions import db
@@ -76,10 +76,13 @@ def bench_quiz() -> Quiz:
 
 
 def answer_all(attempt: Attempt, rng: random.Random, upto: int | None = None) -> None:
+    """Answer as the learner's saves would have: each answer with its grade."""
     for response in attempt.responses[:upto]:
         kind = get_type(response.version.type)
         response.answer = kind.simulate(response.version.data, response.layout, rng,
                                         rng.random() < 0.7)
+        response.fraction = kind.grade(response.version.data, response.answer)
+        response.marks = scored(response.fraction, response.max_marks)
         response.sequence, response.saved_at = 1, utcnow()
 
 
@@ -121,19 +124,21 @@ def pool(quiz: Quiz, size: int, rng: random.Random) -> list[tuple[int, int]]:
             version = by_key[candidate.key]
             kind = get_type(version.type)
             layout = kind.layout(version.data, rng, True)
+            answer = kind.simulate(version.data, layout, rng, rng.random() < .7)
+            fraction = kind.grade(version.data, answer)  # kept by the save, as the app does
             rows.append({"attempt_id": attempt_id, "slot": slot, "version_id": version.id,
                          "layout": layout, "max_marks": version.marks, "sequence": 1,
-                         "answer": kind.simulate(version.data, layout, rng, rng.random() < .7)})
+                         "answer": answer, "fraction": fraction,
+                         "marks": scored(fraction, version.marks)})
     db.session.execute(insert(Response), rows)
     return list(zip(ids, attempt_ids, strict=True))
 
 
 def reset_pool(attempt_ids: list[int]) -> None:
-    """Reopen the pool's attempts, so the next submit run grades them again."""
+    """Reopen the pool's attempts, so the next submit run closes them again (their
+    answers keep the grades their saves kept)."""
     db.session.execute(update(Attempt).where(Attempt.id.in_(attempt_ids)).values(
         state=IN_PROGRESS, finished_at=None, marks=None, percent=None))
-    db.session.execute(update(Response).where(Response.attempt_id.in_(attempt_ids)).values(
-        fraction=None, marks=None))
 
 
 def write(path: Path, rows: list[list]) -> None:

@@ -92,9 +92,12 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
     responses = []
     for slot, candidate in enumerate(drawn, start=1):
         version = by_key[candidate.key]
-        layout = get_type(version.type).layout(version.data, rng, quiz.shuffle_choices)
+        kind = get_type(version.type)
+        layout = kind.layout(version.data, rng, quiz.shuffle_choices)
+        unanswered = kind.grade(version.data, None)  # what a slot earns until answered
         responses.append({"slot": slot, "version_id": version.id, "layout": layout,
-                          "max_marks": version.marks})
+                          "max_marks": version.marks, "fraction": unanswered,
+                          "marks": scored(unanswered, version.marks)})
     attempt = Attempt(user_id=user.id, quiz_id=quiz.id, seed=seed, state=IN_PROGRESS,
                       started_at=now, deadline=deadline(quiz, now),
                       max_marks=sum(r["max_marks"] for r in responses))
@@ -142,6 +145,7 @@ class AskedQuestion(NamedTuple):
     type: str
     prompt: str
     data: dict
+    version: tuple[int, str]  # the version's id and content hash: which one it is
 
 
 _ATTEMPT = (_attempts.id, _attempts.user_id, _attempts.state, _attempts.deadline,
@@ -223,7 +227,8 @@ def attempt_and_question(attempt_id: int, number: int
 
 def _asked(row) -> AskedQuestion:
     *columns, version_id, digest, stored = row
-    return AskedQuestion(*columns, _version_data(version_id, digest, stored))
+    return AskedQuestion(*columns, _version_data(version_id, digest, stored),
+                         (version_id, digest))
 
 
 def _version_data(version_id: int, digest: str, stored: str) -> dict:
@@ -256,19 +261,54 @@ def _save():
                    select(_attempts.id).where(_attempts.id == _responses.attempt_id,
                                               _attempts.state == IN_PROGRESS).exists())
             .values(answer=bindparam("new_answer"), sequence=_responses.sequence + 1,
-                    saved_at=bindparam("now")))
+                    saved_at=bindparam("now"), fraction=bindparam("graded"),
+                    marks=bindparam("scored")))
 
 
-def save_answer(response_id: int, answer: Any, sequence: int) -> int | None:
-    """Store ``answer`` unless the page was stale; the new sequence, or None when not saved.
+def save_answer(question: AskedQuestion, answer: Any, sequence: int) -> int | None:
+    """Store ``answer`` to ``question`` with its grade, unless the page was stale; the new
+    sequence, or None when not saved.
 
     A page carries the sequence of the answer it showed; the compare-and-set runs in
     the database, so of two tabs (or a replayed request) only one can win, and nothing
-    is saved into an attempt that was submitted since the page was read.
+    is saved into an attempt that was submitted since the page was read. The grade is
+    kept with the answer (a learner sees it only once the attempt is submitted), so a
+    submit adds marks up instead of grading every answer while a class waits.
     """
-    result = db.session.execute(_save(), {"response_id": response_id, "seen": sequence,
-                                        "new_answer": answer, "now": utcnow()})
+    fraction = answer_fraction(question, answer)
+    result = db.session.execute(_save(), {
+        "response_id": question.id, "seen": sequence, "new_answer": answer, "now": utcnow(),
+        "graded": fraction, "scored": scored(fraction, question.max_marks)})
     return sequence + 1 if result.rowcount == 1 else None
+
+
+def scored(fraction: float, max_marks: float) -> float:
+    """The marks earned by ``fraction`` of ``max_marks``, as stored and added up."""
+    return round(fraction * max_marks, 4)
+
+
+def answer_fraction(question: AskedQuestion, answer: Any) -> float:
+    """The fraction of its marks ``answer`` earns: a function of the version and the
+    answer alone, kept for the few answers a class gives to each question."""
+    return _fraction(question.version, json.dumps(answer),
+                     get_type(question.type).grade, question.data, answer)
+
+
+def _fraction(version: tuple[int, str], answer: str | None, grade, *arguments) -> float:
+    """The fraction kept for ``answer`` (as JSON) to ``version``, else ``grade(*arguments)``."""
+    fractions = kept("fractions", 16384)
+    key = (*version, answer)
+    fraction = fractions.get(key)
+    if fraction is None:
+        fraction = grade(*arguments)
+        fractions.put(key, fraction)
+    return fraction
+
+
+def _grade_stored(kind: str, version: tuple[int, str], data: str, answer: str | None
+                  ) -> float:
+    return get_type(kind).grade(_version_data(*version, data),
+                                None if answer is None else json.loads(answer))
 
 
 def latest_sequence(response_id: int) -> int:
@@ -297,24 +337,38 @@ def submit_attempt(attempt: Attempt) -> bool:
 
 
 @cache
-def _attempt_answers():
-    # On every row the attempt's owner, state and maximum marks, and the token :login if
-    # it is a live login session of the owner and the owner is :user_id (else None);
-    # then each saved answer and its question version (the JSON as stored: versions'
-    # data are kept decoded).
+def _attempt_totals():
+    # The attempt's owner, state and maximum marks; the token :login if it is a live
+    # login session of the owner and the owner is :user_id (else None); the sum of its
+    # responses' marks and of their sequences; and how many responses have no marks kept
+    # (answers saved before saves kept grades).
     sessions = LoginSession.__table__.c
     return (
         select(_attempts.user_id, _attempts.state, _attempts.max_marks, sessions.token,
-               _responses.id, cast(_responses.answer, Text), _responses.max_marks,
-               _responses.sequence, _versions.id, _versions.content_hash, _versions.type,
-               cast(_versions.data, Text))
+               func.coalesce(func.sum(_responses.marks), 0.0),
+               func.coalesce(func.sum(_responses.sequence), 0),
+               func.count(_responses.id) - func.count(_responses.marks))
         .select_from(Attempt.__table__)
         .outerjoin(LoginSession.__table__, and_(
             sessions.token == bindparam("login"), sessions.user_id == _attempts.user_id,
             _attempts.user_id == bindparam("user_id")))
         .outerjoin(Response.__table__, _responses.attempt_id == _attempts.id)
-        .outerjoin(QuestionVersion.__table__, _versions.id == _responses.version_id)
-        .where(_attempts.id == bindparam("attempt_id")).order_by(_responses.slot)
+        .where(_attempts.id == bindparam("attempt_id"))
+        .group_by(_attempts.user_id, _attempts.state, _attempts.max_marks, sessions.token)
+    )
+
+
+@cache
+def _attempt_answers():
+    # Each saved answer of the attempt and its question version (the JSON as stored:
+    # versions' data are kept decoded).
+    return (
+        select(_responses.id, cast(_responses.answer, Text), _responses.max_marks,
+               _versions.id, _versions.content_hash, _versions.type,
+               cast(_versions.data, Text))
+        .join_from(Response.__table__, QuestionVersion.__table__,
+                   _versions.id == _responses.version_id)
+        .where(_responses.attempt_id == bindparam("attempt_id")).order_by(_responses.slot)
     )
 
 
@@ -327,7 +381,7 @@ def _close():
 
 
 # Every save adds one to its response's sequence, so the sum of an attempt's sequences
-# changes with every save: the same sum as when the answers were graded means the same
+# changes with every save: the same sum as when the marks were added up means the same
 # answers.
 @cache
 def _close_if_unchanged():
@@ -351,92 +405,77 @@ def _grade_for(dialect) -> tuple[str, tuple[str, ...] | None]:
     return compiled.string, compiled.positiontup and tuple(compiled.positiontup)
 
 
-@dataclass
-class Grading:
-    """An attempt's saved answers, graded; ``sequences`` says which saves they were."""
+class Totals(NamedTuple):
+    """An open attempt's kept marks added up, and which saves they came from."""
 
-    grades: list[dict]
     marks: float
     sequences: int
 
 
+@dataclass
+class Grading:
+    """An attempt's saved answers, graded."""
+
+    grades: list[dict]
+    marks: float
+
+
 class AttemptToSubmit(NamedTuple):
-    user_id: int
     state: str
     max_marks: float
-    graded: Grading | None  # its saved answers graded, when it is open
+    totals: Totals | None  # when the attempt is open and every answer's marks are kept
     owner_signed_in: bool  # the login given is live, and the attempt's owner's
 
 
 def attempt_to_submit(attempt_id: int, user_id: int | None = None, token: str | None = None
                       ) -> AttemptToSubmit | None:
-    """The attempt's owner, state and maximum marks, whether the login session ``token``
-    of user ``user_id`` is live and the owner's and, when the attempt is open, its saved
-    answers graded: one statement. None when there is no such attempt."""
-    rows = db.session.execute(_attempt_answers(), {
-        "attempt_id": attempt_id, "user_id": user_id, "login": token}).all()
-    if not rows:
+    """The attempt's state and maximum marks, whether the login session ``token`` of
+    user ``user_id`` is live and the owner's and, when the attempt is open, its kept
+    marks added up: one statement, of one row. None when there is no such attempt."""
+    row = db.session.execute(_attempt_totals(), {
+        "attempt_id": attempt_id, "user_id": user_id, "login": token}).first()
+    if row is None:
         return None
-    owner, state, max_marks, login = rows[0][:4]
-    graded = _graded(rows) if state == IN_PROGRESS else None
-    return AttemptToSubmit(owner, state, max_marks, graded, login is not None)
+    _owner, state, max_marks, login, marks, sequences, unkept = row
+    totals = Totals(round(marks, 4), sequences) if state == IN_PROGRESS and not unkept \
+        else None
+    return AttemptToSubmit(state, max_marks, totals, login is not None)
 
 
 def grade_attempt(attempt_id: int) -> Grading:
     """Grade the attempt's saved answers as rows (grading needs no objects)."""
-    return _graded(db.session.execute(_attempt_answers(), {
-        "attempt_id": attempt_id, "user_id": None, "login": None}).all())
+    rows = db.session.execute(_attempt_answers(), {"attempt_id": attempt_id}).all()
+    grades, total = [], 0.0
+    for response_id, stored, marks, version_id, digest, kind, data in rows:
+        version = (version_id, digest)
+        fraction = _fraction(version, stored, _grade_stored, kind, version, data, stored)
+        points = scored(fraction, marks)
+        grades.append({"response_id": response_id, "graded": fraction, "scored": points})
+        total += points
+    return Grading(grades, round(total, 4))
 
 
-def _graded(rows) -> Grading:
-    rows = [row for row in rows if row[4] is not None]  # none: an attempt without questions
-    # Grading is a function of the version and the answer alone, and a class gives the
-    # same few answers to most questions: each answer's grade is kept.
-    fractions = kept("fractions", 16384)
-    keys = [(row[8], row[9], row[5]) for row in rows]  # version, its hash, the answer
-    grades, total, sequences = [], 0.0, 0
-    for row, key, fraction in zip(rows, keys, fractions.get_many(keys)):
-        response_id, stored, marks, sequence, version_id, digest, kind, data = row[4:]
-        if fraction is None:
-            answer = None if stored is None else json.loads(stored)
-            fraction = get_type(kind).grade(_version_data(version_id, digest, data), answer)
-            fractions.put(key, fraction)
-        scored = round(fraction * marks, 4)
-        grades.append({"response_id": response_id, "graded": fraction, "scored": scored})
-        total += scored
-        sequences += sequence
-    return Grading(grades, round(total, 4), sequences)
-
-
-def close_attempt(attempt_id: int, max_marks: float, graded: Grading | None = None
+def close_attempt(attempt_id: int, max_marks: float, totals: Totals | None = None
                   ) -> dict | None:
-    """Close the attempt with its answers graded: the attempt's new values, or None when
-    it was closed already (by a repeated submit, or its time running out).
+    """Close the attempt with its marks: the attempt's new values, or None when it was
+    closed already (by a repeated submit, or its time running out).
 
     Call it in a write transaction (IMMEDIATE on SQLite). One compare-and-set closes
-    the attempt with its marks, so two submits cannot both grade it; the responses'
-    marks follow in one batch. ``graded`` may come from before the write transaction
-    (so the write lock is held only to write): it is used only if no save came in since,
-    and otherwise the answers are graded again, in the transaction, where none can.
+    the attempt with its marks, so two submits cannot both close it. ``totals`` (the
+    marks its saves kept, added up, which may have been read before the write
+    transaction, so the write lock is held only to write) are used only if no save came
+    in since; otherwise, or without them, every answer is graded again in the
+    transaction, where none can come in, and the responses' marks follow in one batch.
     """
     now = utcnow()
-    if graded is not None:
-        closed = _close_with(_close_if_unchanged(), attempt_id, max_marks, graded, now,
-                             sequences=graded.sequences)
+    if totals is not None:
+        closed = _close_with(_close_if_unchanged(), attempt_id, max_marks, totals.marks,
+                             now, sequences=totals.sequences)
         if closed is not None:
             return closed
-    return _close_with(_close(), attempt_id, max_marks, grade_attempt(attempt_id), now)
-
-
-def _close_with(statement, attempt_id: int, max_marks: float, graded: Grading, now,
-                **conditions) -> dict | None:
-    percent = round(100 * graded.marks / max_marks, 2) if max_marks else 0.0
-    closed = db.session.execute(statement, {
-        "attempt_id": attempt_id, "now": now, "total": graded.marks,
-        "total_percent": percent, **conditions})
-    if closed.rowcount != 1:
-        return None
-    if graded.grades:
+    graded = grade_attempt(attempt_id)
+    closed = _close_with(_close(), attempt_id, max_marks, graded.marks, now)
+    if closed is not None and graded.grades:
         # Every response's marks in one executemany, handed to the driver as they are:
         # through SQLAlchemy, binding each row's parameters cost more than the rest of
         # the close.
@@ -446,4 +485,15 @@ def _close_with(statement, attempt_id: int, max_marks: float, graded: Grading, n
         if order is not None:  # the driver takes them by position
             rows = list(map(itemgetter(*order), rows))
         connection.exec_driver_sql(sql, rows)
-    return {"state": FINISHED, "finished_at": now, "marks": graded.marks, "percent": percent}
+    return closed
+
+
+def _close_with(statement, attempt_id: int, max_marks: float, marks: float, now,
+                **conditions) -> dict | None:
+    percent = round(100 * marks / max_marks, 2) if max_marks else 0.0
+    closed = db.session.execute(statement, {
+        "attempt_id": attempt_id, "now": now, "total": marks, "total_percent": percent,
+        **conditions})
+    if closed.rowcount != 1:
+        return None
+    return {"state": FINISHED, "finished_at": now, "marks": marks, "percent": percent}

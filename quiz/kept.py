@@ -20,17 +20,6 @@ class Kept:
                 self.values.move_to_end(key)
             return value
 
-    def get_many(self, keys: list[tuple]) -> list:
-        """What is kept under each of ``keys`` (None where nothing is), in one turn of
-        the lock."""
-        values = self.values
-        with self.lock:
-            found = [values.get(key) for key in keys]
-            for key, value in zip(keys, found):
-                if value is not None:
-                    values.move_to_end(key)
-        return found
-
     def put(self, key: tuple, value) -> None:
         with self.lock:
             self.values[key] = value

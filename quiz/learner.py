@@ -149,7 +149,7 @@ def attempt(attempt_id: int):
     sequence = question.sequence
     if answer != question.answer:
         start_writing()
-        sequence = save_answer(question.id, answer, request.form.get("seq", -1, type=int))
+        sequence = save_answer(question, answer, request.form.get("seq", -1, type=int))
         if sequence is not None:
             page.answered[page.number - 1] = answer is not None
     db.session.commit()
@@ -194,9 +194,10 @@ def summary(attempt_id: int):
 @reads_first
 def submit(attempt_id: int):
     # (CSRFProtect checked the form's token before the view ran.) One statement reads
-    # the attempt, grades its answers (before the write lock; rechecked under it) and
-    # checks that the session's login is live and the owner's: a whole class submitting
-    # at once is the busiest write there is, and loading the user apart cost a statement.
+    # the attempt, adds up the marks its saves kept (before the write lock; rechecked
+    # under it) and checks that the session's login is live and the owner's: a whole
+    # class submitting at once is the busiest write there is, and loading the user apart
+    # cost a statement.
     found = attempt_to_submit(attempt_id, *claimed_login())
     if found is None or not found.owner_signed_in:
         if not current_user.is_authenticated:  # what login_required does
@@ -205,7 +206,7 @@ def submit(attempt_id: int):
     closed = None
     if found.state == IN_PROGRESS:
         start_writing()
-        closed = close_attempt(attempt_id, found.max_marks, found.graded)
+        closed = close_attempt(attempt_id, found.max_marks, found.totals)
     db.session.commit()
     # The review says the answers were submitted: said in its address rather than flashed,
     # the session cookie is not rewritten twice. A repeated submit lands on the same

@@ -217,6 +217,9 @@ class Response(db.Model):
     answer: Mapped[object | None] = mapped_column(JSON)
     sequence: Mapped[int] = mapped_column(default=0)  # bumped by every save; stale pages lose
     saved_at: Mapped[datetime | None]
+    # The grade of the answer stored, kept with it by every save (and of no answer when
+    # the attempt starts); shown only once the attempt is finished. Attempts started
+    # before saves kept grades have none until they are submitted.
     fraction: Mapped[float | None]
     marks: Mapped[float | None]
     max_marks: Mapped[float] = mapped_column(default=1.0)

@@ -9,8 +9,8 @@ from flask import Flask, Request, Response, current_app, g, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect, generate_csrf, logger, same_origin, validate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from wtforms import ValidationError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from wtforms import ValidationError
 
 from .kept import Kept, kept
 

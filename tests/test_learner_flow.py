@@ -227,7 +227,7 @@ def test_a_save_read_before_a_submit_is_not_stored_after_it(typed_app):
         _, asked, _ = attempt_and_question(attempt_id, 4)  # what the save request read
         row = attempt_to_submit(attempt_id)
         assert close_attempt(attempt_id, row.max_marks) is not None  # the submit, in between
-        assert save_answer(asked.id, "PSOTC", asked.sequence) is None
+        assert save_answer(asked, "PSOTC", asked.sequence) is None
         db.session.commit()
         response = db.session.get(Response, asked.id)
         assert response.answer is None and response.sequence == 0
@@ -249,14 +249,15 @@ def test_a_cleared_answer_counts_as_not_answered(typed_app):
         assert response.answer is None and response.sequence == 2
 
 
-def test_a_save_between_grading_and_closing_is_graded(typed_app):
-    """A submit grades before it takes the write lock; a save that came in since is not
-    lost from the grade: the answers are graded again under the lock."""
+def test_a_save_between_adding_up_and_closing_is_graded(typed_app):
+    """A submit adds up the marks the saves kept before it takes the write lock; a save
+    that came in since is not lost from the grade: the answers are graded again under
+    the lock."""
     from quiz.attempts import (
+        Totals,
         attempt_and_question,
         attempt_to_submit,
         close_attempt,
-        grade_attempt,
         save_answer,
     )
     client = typed_app.test_client()
@@ -264,22 +265,76 @@ def test_a_save_between_grading_and_closing_is_graded(typed_app):
     attempt_id = int(start(client).rsplit("/", 1)[1])
     with typed_app.app_context():
         row = attempt_to_submit(attempt_id)
-        graded = grade_attempt(attempt_id)  # nothing answered yet
-        assert graded.marks == 0
+        assert row.totals == Totals(0, 0)  # nothing answered yet
         _, asked, _ = attempt_and_question(attempt_id, 4)  # the short answer, saved after
-        assert save_answer(asked.id, "PSOTC", asked.sequence) == 1
-        closed = close_attempt(attempt_id, row.max_marks, graded)
+        assert save_answer(asked, "PSOTC", asked.sequence) == 1
+        closed = close_attempt(attempt_id, row.max_marks, row.totals)
         db.session.commit()
         assert closed["marks"] == 1
         assert db.session.get(Response, asked.id).marks == 1
         assert db.session.get(Attempt, attempt_id).marks == 1
-        # Graded with nothing saved since, the earlier grading is used as it is.
+        # With nothing saved since they were added up, the totals are used as they are.
         other = int(start(client, "two-random").rsplit("/", 1)[1])
-        graded = grade_attempt(other)
-        assert close_attempt(other, attempt_to_submit(other).max_marks, graded)["marks"] == 0
+        totals = attempt_to_submit(other).totals
+        assert close_attempt(other, 2, Totals(1.5, totals.sequences))["marks"] == 1.5
         db.session.commit()
+        assert db.session.get(Attempt, other).percent == 75
         # And a closed attempt is not closed twice.
-        assert close_attempt(attempt_id, row.max_marks, grade_attempt(attempt_id)) is None
+        assert close_attempt(attempt_id, row.max_marks, Totals(1, 1)) is None
+        assert close_attempt(attempt_id, row.max_marks) is None
+        assert db.session.get(Attempt, attempt_id).marks == 1
+
+
+def test_each_save_keeps_the_grade_of_its_answer_until_the_submit_adds_them_up(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    attempt_id = int(attempt_url.rsplit("/", 1)[1])
+
+    def kept():
+        with typed_app.app_context():
+            return [(r.fraction, r.marks) for r in db.session.execute(
+                db.select(Response).filter_by(attempt_id=attempt_id).order_by(Response.slot)
+            ).scalars()]
+
+    assert kept() == [(0, 0)] * 7  # what an unanswered question earns
+    reply = answer(client, attempt_url, 4, {"answer": "PSOTC"}, go="stay")
+    assert reply.json == {"saved": True, "sequence": 1, "answered": 1, "total": 7}
+    assert kept()[3] == (1, 1)
+    answer(client, attempt_url, 4, {"answer": "SFOR"}, go="stay")
+    assert kept()[3] == (0, 0)
+    answer(client, attempt_url, 6, {"position-0": "2", "position-1": "1", "position-2": "3"},
+           go="stay")
+    assert kept()[5] == (2 / 3, round(2 / 3, 4))
+    assert "0.6667" not in client.get(f"{attempt_url}/summary").text  # no grade shown
+    answer(client, attempt_url, 4, {"answer": "PSOTC"}, go="stay")
+    token = csrf_token(client.get(f"{attempt_url}/summary").text)
+    assert client.post(f"{attempt_url}/submit", data={"csrf_token": token}).status_code == 302
+    with typed_app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.marks == round(1 + 2 / 3, 4) == sum(marks for _, marks in kept())
+    assert attempt.percent == round(100 * (1 + 2 / 3) / 7, 2)
+
+
+def test_an_attempt_saved_before_saves_kept_grades_is_graded_in_full(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    attempt_id = int(attempt_url.rsplit("/", 1)[1])
+    answer(client, attempt_url, 1, {"answer": "0"}, go="stay")
+    answer(client, attempt_url, 4, {"answer": "PSOTC"}, go="stay")
+    with typed_app.app_context():  # as a database from before has them
+        db.session.execute(db.update(Response).filter_by(attempt_id=attempt_id)
+                           .values(fraction=None, marks=None))
+        db.session.commit()
+    token = csrf_token(client.get(f"{attempt_url}/summary").text)
+    client.post(f"{attempt_url}/submit", data={"csrf_token": token})
+    with typed_app.app_context():
+        assert db.session.get(Attempt, attempt_id).marks == 2
+        graded = db.session.execute(db.select(Response.slot, Response.fraction)
+                                    .filter_by(attempt_id=attempt_id)
+                                    .order_by(Response.slot)).all()
+        assert graded == [(1, 1), (2, 0), (3, 0), (4, 1), (5, 0), (6, 0), (7, 0)]
 
 
 def test_each_review_shows_its_own_answers_whoever_reviewed_first(typed_app):
