@@ -122,6 +122,15 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
 # the mapped classes: the ORM has nothing to do then.
 _attempts, _quizzes = Attempt.__table__.c, Quiz.__table__.c
 _responses, _versions = Response.__table__.c, QuestionVersion.__table__.c
+_logins = LoginSession.__table__.c
+
+
+def _owners_login():
+    # For an outer join: the login session :login, if it is live, of the user :user_id,
+    # who owns the attempt. The learner's own pages check their login this way, in the
+    # statement that reads the attempt, rather than with a statement of its own.
+    return and_(_logins.token == bindparam("login"), _logins.user_id == _attempts.user_id,
+                _attempts.user_id == bindparam("user_id"))
 
 
 class OpenAttempt(NamedTuple):
@@ -132,6 +141,7 @@ class OpenAttempt(NamedTuple):
     max_marks: float
     quiz_key: str
     quiz_title: str
+    owner_signed_in: bool  # the login given is live, and the attempt's owner's
 
 
 class AskedQuestion(NamedTuple):
@@ -170,9 +180,10 @@ def _attempt_and_question():
                 .scalar_subquery())
     count = select(func.count()).where(slots.c.attempt_id == _attempts.id).scalar_subquery()
     return (
-        select(*_ATTEMPT, *_QUESTION, answered, count)
+        select(*_ATTEMPT, _logins.token, *_QUESTION, answered, count)
         .select_from(Attempt.__table__)
         .join(Quiz.__table__, _quizzes.id == _attempts.quiz_id)
+        .outerjoin(LoginSession.__table__, _owners_login())
         .outerjoin(Response.__table__, and_(_responses.attempt_id == _attempts.id,
                                             _responses.slot == bindparam("slot")))
         .outerjoin(QuestionVersion.__table__, _versions.id == _responses.version_id)
@@ -209,20 +220,23 @@ class QuestionPage:
         return sum(self.answered)
 
 
-def attempt_and_question(attempt_id: int, number: int
+def attempt_and_question(attempt_id: int, number: int, user_id: int | None = None,
+                         token: str | None = None
                          ) -> tuple[OpenAttempt, AskedQuestion | None, list[bool]] | None:
-    """The attempt, the question in its slot ``number`` (None when there is no such slot)
+    """The attempt, whether the login session ``token`` of user ``user_id`` is live and
+    the owner's, the question in its slot ``number`` (None when there is no such slot)
     and whether each slot is answered, in order, in one statement; None when there is
     no such attempt."""
-    row = db.session.execute(_attempt_and_question(),
-                             {"attempt_id": attempt_id, "slot": number}).first()
+    row = db.session.execute(_attempt_and_question(), {
+        "attempt_id": attempt_id, "slot": number, "user_id": user_id, "login": token}
+    ).first()
     if row is None:
         return None
-    asked = None if row[7] is None else _asked(row[7:17])
-    answered = [False] * row[18]
-    for slot in row[17].split(",") if row[17] else ():
+    asked = None if row[8] is None else _asked(row[8:18])
+    answered = [False] * row[19]
+    for slot in row[18].split(",") if row[18] else ():
         answered[int(slot) - 1] = True
-    return OpenAttempt(*row[:7]), asked, answered
+    return OpenAttempt(*row[:7], row[7] is not None), asked, answered
 
 
 def _asked(row) -> AskedQuestion:
@@ -342,19 +356,16 @@ def _attempt_totals():
     # login session of the owner and the owner is :user_id (else None); the sum of its
     # responses' marks and of their sequences; and how many responses have no marks kept
     # (answers saved before saves kept grades).
-    sessions = LoginSession.__table__.c
     return (
-        select(_attempts.user_id, _attempts.state, _attempts.max_marks, sessions.token,
+        select(_attempts.user_id, _attempts.state, _attempts.max_marks, _logins.token,
                func.coalesce(func.sum(_responses.marks), 0.0),
                func.coalesce(func.sum(_responses.sequence), 0),
                func.count(_responses.id) - func.count(_responses.marks))
         .select_from(Attempt.__table__)
-        .outerjoin(LoginSession.__table__, and_(
-            sessions.token == bindparam("login"), sessions.user_id == _attempts.user_id,
-            _attempts.user_id == bindparam("user_id")))
+        .outerjoin(LoginSession.__table__, _owners_login())
         .outerjoin(Response.__table__, _responses.attempt_id == _attempts.id)
         .where(_attempts.id == bindparam("attempt_id"))
-        .group_by(_attempts.user_id, _attempts.state, _attempts.max_marks, sessions.token)
+        .group_by(_attempts.user_id, _attempts.state, _attempts.max_marks, _logins.token)
     )
 
 

@@ -112,7 +112,6 @@ def _attempt_for(attempt_id: int, *, answering: bool) -> Attempt:
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @reads_first
-@login_required
 def attempt(attempt_id: int):
     """One question of an attempt. POST saves its answer, then goes where ``go`` says.
 
@@ -120,9 +119,11 @@ def attempt(attempt_id: int):
     redirecting, with status 409 when the page was stale or the attempt is closed.
     """
     asked_for = request.args.get("q", 1, type=int)
-    found = attempt_and_question(attempt_id, asked_for)
-    if found is None or found[0].user_id != current_user.id:
-        abort(404)
+    # The statement that reads the attempt checks that the session's login is live and
+    # the owner's: a save, the commonest write, then loads no user at all.
+    found = attempt_and_question(attempt_id, asked_for, *claimed_login())
+    if found is None or not found[0].owner_signed_in:
+        return _refused()
     row, asked, answered = found
     background = request.method == "POST" and request.form.get("go") == "stay"
     if row.state != IN_PROGRESS:
@@ -178,6 +179,14 @@ def _destination(attempt_id: int, page: int, total: int, go: str) -> str:
     return url_for(".attempt", attempt_id=attempt_id, q=max(target, 1))
 
 
+def _refused():
+    """An attempt's page refused, its owner's live login not given: to the login page
+    when nobody is logged in (what login_required does), else not found."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    abort(404)
+
+
 @bp.route("/attempts/<int:attempt_id>/summary")
 @login_required
 def summary(attempt_id: int):
@@ -200,9 +209,7 @@ def submit(attempt_id: int):
     # cost a statement.
     found = attempt_to_submit(attempt_id, *claimed_login())
     if found is None or not found.owner_signed_in:
-        if not current_user.is_authenticated:  # what login_required does
-            return login_manager.unauthorized()
-        abort(404)
+        return _refused()
     closed = None
     if found.state == IN_PROGRESS:
         start_writing()

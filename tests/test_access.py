@@ -3,7 +3,7 @@ other learners' attempts."""
 import pytest
 
 from quiz.extensions import db
-from quiz.models import Attempt, User
+from quiz.models import Attempt, Response, User
 from tests.conftest import add_user, csrf_token, log_in
 
 
@@ -112,6 +112,46 @@ def test_a_submit_is_taken_only_from_the_owners_live_login(app):
     assert submitted.status_code == 302 and submitted.location.endswith("review?submitted=1")
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).state == "finished"
+
+
+def test_answers_are_saved_only_from_the_owners_live_login(app):
+    add_user(app, "ann")
+    add_user(app, "teacher", role="instructor")
+    ann, teacher, anonymous = app.test_client(), app.test_client(), app.test_client()
+    log_in(ann, "ann")
+    log_in(teacher, "teacher")
+    attempt_url = take_quiz(ann)
+    attempt_id = int(attempt_url.rsplit("/", 1)[1])
+    ann_token = csrf_token(ann.get(attempt_url).text)
+    thief = app.test_client()  # a copy of ann's cookie, used after she logged out
+    thief.set_cookie("session", ann.get_cookie("session").value)
+
+    def save(client, token, go="stay"):
+        return client.post(attempt_url, data={"csrf_token": token, "go": go, "seq": "0",
+                                              "answer": "0"})
+
+    refused = {
+        "anonymous": save(anonymous, csrf_token(anonymous.get("/login").text)),
+        "instructor": save(teacher, csrf_token(teacher.get("/").text)),
+        "instructor, page": teacher.get(attempt_url),
+    }
+    ann.post("/logout", data={"csrf_token": ann_token})
+    refused["stale cookie"] = save(thief, ann_token)
+    refused["stale cookie, next"] = save(thief, ann_token, go="next")
+    refused["stale cookie, page"] = thief.get(attempt_url)
+    for who in ("anonymous", "stale cookie", "stale cookie, next", "stale cookie, page"):
+        assert refused[who].status_code == 302, who
+        assert refused[who].location.startswith("/login?next="), who
+    assert refused["instructor"].status_code == refused["instructor, page"].status_code == 404
+    with app.app_context():
+        first = db.session.execute(db.select(Response).filter_by(attempt_id=attempt_id,
+                                                                 slot=1)).scalar_one()
+        assert first.answer is None and first.sequence == 0
+    log_in(ann, "ann")
+    page = ann.get(attempt_url)
+    assert "Log out ann" in page.text  # the page still knows who is logged in
+    saved = save(ann, csrf_token(page.text))
+    assert saved.status_code == 200 and saved.json["saved"] is True
 
 
 def test_instructors_see_every_attempt_and_open_any_review(app):
