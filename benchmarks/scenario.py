@@ -189,11 +189,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)
     parser.add_argument("--clients", type=int, default=64)
-    # Each submit closes one attempt for good: the pool must outlast a run (at 1,700
-    # submits a second, a 5 s run takes 8,500, and wrk's connections are not served
+    # Each submit closes one attempt for good: the pool must outlast a run (at 2,600
+    # submits a second, a 5 s run takes 13,000, and wrk's connections are not served
     # evenly, so some use up their share of the pool first); run.py counts a dry pool
     # as errors.
-    parser.add_argument("--pool", type=int, default=20000)
+    parser.add_argument("--pool", type=int, default=32000)
     parser.add_argument("--reset-pool", action="store_true",
                         help="Only reopen the submit pool's attempts.")
     args = parser.parse_args()
