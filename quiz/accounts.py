@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from flask_login import UserMixin
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -115,6 +115,26 @@ def _signed_in():
         .join_from(User.__table__, LoginSession.__table__, _sessions.user_id == _users.id)
         .where(_sessions.token == bindparam("token"), _users.id == bindparam("user_id"))
     )
+
+
+_viewers = User.__table__.alias("viewer")
+_viewer_logins = LoginSession.__table__.alias("viewer_login")
+
+
+def with_viewer(statement):
+    """``statement`` with the user of the live login session :login of the user
+    :user_id beside each row (three columns, None when there is none, see
+    ``viewer_in``): what user_for_session reads, for a page that reads it in its own
+    statement rather than with one of its own."""
+    return (statement.add_columns(_viewers.c.id, _viewers.c.username, _viewers.c.role)
+            .outerjoin(_viewer_logins, and_(_viewer_logins.c.token == bindparam("login"),
+                                            _viewer_logins.c.user_id == bindparam("user_id")))
+            .outerjoin(_viewers, _viewers.c.id == _viewer_logins.c.user_id))
+
+
+def viewer_in(row) -> SignedIn | None:
+    """The user ``with_viewer`` read: the row's last three columns."""
+    return None if row[-3] is None else SignedIn(*row[-3:])
 
 
 def user_for_session(user_id: int | None, token: str | None) -> SignedIn | None:

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from .accounts import SignedIn, viewer_in, with_viewer
 from .drawing import Candidate, draw
 from .extensions import db
 from .kept import kept
@@ -127,8 +128,8 @@ _logins = LoginSession.__table__.c
 
 def _owners_login():
     # For an outer join: the login session :login, if it is live, of the user :user_id,
-    # who owns the attempt. The learner's own pages check their login this way, in the
-    # statement that reads the attempt, rather than with a statement of its own.
+    # who owns the attempt. A submit checks its login this way, in the statement that
+    # reads the attempt, rather than with a statement of its own.
     return and_(_logins.token == bindparam("login"), _logins.user_id == _attempts.user_id,
                 _attempts.user_id == bindparam("user_id"))
 
@@ -141,7 +142,11 @@ class OpenAttempt(NamedTuple):
     max_marks: float
     quiz_key: str
     quiz_title: str
-    owner_signed_in: bool  # the login given is live, and the attempt's owner's
+    viewer: SignedIn | None  # the user of the login given, if it is live
+
+    @property
+    def owner_signed_in(self) -> bool:
+        return self.viewer is not None and self.viewer.id == self.user_id
 
 
 class AskedQuestion(NamedTuple):
@@ -179,11 +184,10 @@ def _attempt_and_question():
                        cast(slots.c.answer, Text) != "null")
                 .scalar_subquery())
     count = select(func.count()).where(slots.c.attempt_id == _attempts.id).scalar_subquery()
-    return (
-        select(*_ATTEMPT, _logins.token, *_QUESTION, answered, count)
+    return with_viewer(
+        select(*_ATTEMPT, *_QUESTION, answered, count)
         .select_from(Attempt.__table__)
         .join(Quiz.__table__, _quizzes.id == _attempts.quiz_id)
-        .outerjoin(LoginSession.__table__, _owners_login())
         .outerjoin(Response.__table__, and_(_responses.attempt_id == _attempts.id,
                                             _responses.slot == bindparam("slot")))
         .outerjoin(QuestionVersion.__table__, _versions.id == _responses.version_id)
@@ -223,8 +227,8 @@ class QuestionPage:
 def attempt_and_question(attempt_id: int, number: int, user_id: int | None = None,
                          token: str | None = None
                          ) -> tuple[OpenAttempt, AskedQuestion | None, list[bool]] | None:
-    """The attempt, whether the login session ``token`` of user ``user_id`` is live and
-    the owner's, the question in its slot ``number`` (None when there is no such slot)
+    """The attempt with the user of the login session ``token`` of user ``user_id``
+    if it is live, the question in its slot ``number`` (None when there is no such slot)
     and whether each slot is answered, in order, in one statement; None when there is
     no such attempt."""
     row = db.session.execute(_attempt_and_question(), {
@@ -232,11 +236,11 @@ def attempt_and_question(attempt_id: int, number: int, user_id: int | None = Non
     ).first()
     if row is None:
         return None
-    asked = None if row[8] is None else _asked(row[8:18])
-    answered = [False] * row[19]
-    for slot in row[18].split(",") if row[18] else ():
+    asked = None if row[7] is None else _asked(row[7:17])
+    answered = [False] * row[18]
+    for slot in row[17].split(",") if row[17] else ():
         answered[int(slot) - 1] = True
-    return OpenAttempt(*row[:7], row[7] is not None), asked, answered
+    return OpenAttempt(*row[:7], viewer_in(row)), asked, answered
 
 
 def _asked(row) -> AskedQuestion:

@@ -56,6 +56,13 @@ def claimed_login() -> tuple[int | None, str | None]:
     return int(user_id), token
 
 
+def signed_in_as(user: SignedIn | None) -> None:
+    """Make ``user`` this request's ``current_user`` (None: anonymous), as the user
+    loader would: for a page whose own statement read it with the login check
+    (``accounts.with_viewer``, given ``claimed_login()``), so no statement loads it."""
+    login_manager._update_request_context_with_user(user)
+
+
 def start_session(user: User) -> None:
     """Log ``user`` in on a fresh session (no data carried over from before login)."""
     session.clear()

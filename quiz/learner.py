@@ -22,7 +22,7 @@ from .attempts import (
     save_answer,
     start_attempt,
 )
-from .auth import claimed_login
+from .auth import claimed_login, signed_in_as
 from .database import reads_first, start_writing
 from .extensions import db, login_manager
 from .models import (
@@ -119,9 +119,12 @@ def attempt(attempt_id: int):
     redirecting, with status 409 when the page was stale or the attempt is closed.
     """
     asked_for = request.args.get("q", 1, type=int)
-    # The statement that reads the attempt checks that the session's login is live and
-    # the owner's: a save, the commonest write, then loads no user at all.
+    # The statement that reads the attempt reads the user of the session's login too,
+    # if it is live: the page and its saves, what learners do most, run no statement
+    # to load the user.
     found = attempt_and_question(attempt_id, asked_for, *claimed_login())
+    if found is not None:
+        signed_in_as(found[0].viewer)
     if found is None or not found[0].owner_signed_in:
         return _refused()
     row, asked, answered = found
@@ -223,9 +226,12 @@ def submit(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
-@login_required
 def review(attempt_id: int):
-    attempt = reviewed_attempt(attempt_id)
+    attempt = reviewed_attempt(attempt_id, *claimed_login())  # with the signed-in user
+    if attempt is not None:
+        signed_in_as(attempt.viewer)
+    if not current_user.is_authenticated:  # what login_required does
+        return login_manager.unauthorized()
     mine = attempt is not None and attempt.user_id == current_user.id
     if attempt is None or not (mine or current_user.is_instructor):
         abort(404)

@@ -12,6 +12,7 @@ from flask import get_template_attribute, url_for
 from markupsafe import Markup
 from sqlalchemy import Text, bindparam, cast, select
 
+from .accounts import SignedIn, viewer_in, with_viewer
 from .extensions import db
 from .kept import kept as kept_store
 from .models import (
@@ -109,6 +110,7 @@ class ReviewedAttempt(NamedTuple):
     finished_at: datetime | None
     quiz: QuizRef
     document: DocumentRef  # the quiz's: every question of a quiz is from its document
+    viewer: SignedIn | None = None  # the user of the login given, if it is live
 
     @property
     def finished(self) -> bool:
@@ -124,7 +126,7 @@ _citations, _paragraphs = Citation.__table__.c, Paragraph.__table__.c
 
 @cache
 def _attempt_read():
-    return (
+    return with_viewer(
         select(_attempts.id, _attempts.user_id, _users.username, _attempts.state, _attempts.marks,
                _attempts.max_marks, _attempts.percent, _attempts.finished_at, _quizzes.key,
                _quizzes.title, _quizzes.review, _quizzes.closes_at, _documents.id,
@@ -171,11 +173,16 @@ def _versions_read():
 # are shown.
 
 
-def reviewed_attempt(attempt_id: int) -> ReviewedAttempt | None:
-    row = db.session.execute(_attempt_read(), {"attempt_id": attempt_id}).first()
+def reviewed_attempt(attempt_id: int, user_id: int | None = None, token: str | None = None
+                     ) -> ReviewedAttempt | None:
+    """The attempt, with the user of the login session ``token`` of user ``user_id`` if
+    it is live (for the review's header and access check: no statement of its own)."""
+    row = db.session.execute(_attempt_read(), {
+        "attempt_id": attempt_id, "user_id": user_id, "login": token}).first()
     if row is None:
         return None
-    return ReviewedAttempt(*row[:8], quiz=QuizRef(*row[8:12]), document=DocumentRef(*row[12:]))
+    return ReviewedAttempt(*row[:8], quiz=QuizRef(*row[8:12]),
+                           document=DocumentRef(*row[12:16]), viewer=viewer_in(row))
 
 
 def review_items(attempt: ReviewedAttempt, show_answers: bool) -> list[ReviewItem]:

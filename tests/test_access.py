@@ -154,6 +154,28 @@ def test_answers_are_saved_only_from_the_owners_live_login(app):
     assert saved.status_code == 200 and saved.json["saved"] is True
 
 
+def test_a_review_reads_who_is_signed_in_with_its_attempt(app):
+    # The review checks the login in its own statement: a closed login is anonymous, and
+    # the header shows whoever is signed in.
+    add_user(app, "ann")
+    add_user(app, "teacher", role="instructor")
+    ann, teacher = app.test_client(), app.test_client()
+    log_in(ann, "ann")
+    log_in(teacher, "teacher")
+    attempt_url = take_quiz(ann)
+    submit(ann, attempt_url)
+    thief = app.test_client()  # a copy of ann's cookie, used after she logged out
+    thief.set_cookie("session", ann.get_cookie("session").value)
+    mine = ann.get(f"{attempt_url}/review").text
+    assert "Log out ann" in mine and ">Instructor<" not in mine
+    theirs = teacher.get(f"{attempt_url}/review").text
+    assert "Log out teacher" in theirs and ">Instructor<" in theirs and "ann" in theirs
+    ann.post("/logout", data={"csrf_token": csrf_token(mine)})
+    for client in (thief, ann):
+        refused = client.get(f"{attempt_url}/review")
+        assert refused.status_code == 302 and refused.location.startswith("/login?next=")
+
+
 def test_instructors_see_every_attempt_and_open_any_review(app):
     add_user(app, "ann")
     add_user(app, "teacher", role="instructor")

@@ -130,6 +130,16 @@ def test_every_learner_page_runs_at_most_six_statements(counted_app):
     assert not over
 
 
+def test_the_learners_commonest_pages_read_the_user_in_their_own_statement(counted_app):
+    # The question page, its saves and the review check the login in the statement that
+    # reads the attempt: a question page with its question in that row is one statement,
+    # a save that writes two (the read, the compare-and-set), a review three.
+    counts = take_quiz(counted_app, "ada", "two").counts
+    assert counts["question"] == 1
+    assert counts["save and next"] == counts["background save"] == 2
+    assert counts["review"] == 3
+
+
 def test_statements_do_not_grow_with_the_questions_in_an_attempt(counted_app):
     two = take_quiz(counted_app, "ada", "two").counts
     long = take_quiz(counted_app, "bob", "long").counts
