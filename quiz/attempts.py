@@ -129,7 +129,8 @@ _logins = LoginSession.__table__.c
 def _owners_login():
     # For an outer join: the login session :login, if it is live, of the user :user_id,
     # who owns the attempt. A submit checks its login this way, in the statement that
-    # reads the attempt, rather than with a statement of its own.
+    # reads the attempt: it needs no user row, and reading one with with_viewer (as the
+    # pages do, for their header) cost it 15-30 us (benchmarks/inprocess.py).
     return and_(_logins.token == bindparam("login"), _logins.user_id == _attempts.user_id,
                 _attempts.user_id == bindparam("user_id"))
 

@@ -16,6 +16,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import delete, func, insert, select
 
+from .attempts import scored
 from .drawing import Candidate, draw
 from .extensions import db
 from .models import FINISHED, Attempt, Question, QuestionVersion, Quiz, Response, User, utcnow
@@ -123,7 +124,7 @@ def _attempt(quiz, pool, keys, user_id, ability, when, rng):
         answer = None if skipped else kind.simulate(
             version.data, layout, rng, rng.random() < chance_right(ability, candidate.key, guess))
         fraction = kind.grade(version.data, answer)
-        marks = round(fraction * version.marks, 4)
+        marks = scored(fraction, version.marks)
         total += marks
         maximum += version.marks
         responses.append({"slot": slot, "version_id": version.id, "layout": layout,

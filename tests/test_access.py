@@ -13,6 +13,23 @@ def take_quiz(client, key="evolution"):
                        data={"csrf_token": csrf_token(page.text)}).location
 
 
+def ann_and_teacher(app):
+    """A learner ann, with an attempt open, and an instructor, each logged in."""
+    add_user(app, "ann")
+    add_user(app, "teacher", role="instructor")
+    ann, teacher = app.test_client(), app.test_client()
+    log_in(ann, "ann")
+    log_in(teacher, "teacher")
+    return ann, teacher, take_quiz(ann)
+
+
+def copy_of(app, client):
+    """Another browser holding a copy of ``client``'s session cookie."""
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    return copy
+
+
 def submit(client, attempt_url):
     summary = client.get(f"{attempt_url}/summary")
     client.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
@@ -79,17 +96,11 @@ def test_another_learners_attempt_is_404(app):
 
 
 def test_a_submit_is_taken_only_from_the_owners_live_login(app):
-    add_user(app, "ann")
-    add_user(app, "teacher", role="instructor")
-    ann, teacher, anonymous = app.test_client(), app.test_client(), app.test_client()
-    log_in(ann, "ann")
-    log_in(teacher, "teacher")
-    attempt_url = take_quiz(ann)
+    ann, teacher, attempt_url = ann_and_teacher(app)
+    anonymous = app.test_client()
     attempt_id = int(attempt_url.rsplit("/", 1)[1])
     ann_token = csrf_token(ann.get(f"{attempt_url}/summary").text)
-    # A copy of ann's cookie, used after she logged out (her login ended on the server).
-    thief = app.test_client()
-    thief.set_cookie("session", ann.get_cookie("session").value)
+    thief = copy_of(app, ann)  # used after she logged out (her login ended on the server)
     refused = {
         "anonymous": anonymous.post(f"{attempt_url}/submit", data={
             "csrf_token": csrf_token(anonymous.get("/login").text)}),
@@ -115,16 +126,11 @@ def test_a_submit_is_taken_only_from_the_owners_live_login(app):
 
 
 def test_answers_are_saved_only_from_the_owners_live_login(app):
-    add_user(app, "ann")
-    add_user(app, "teacher", role="instructor")
-    ann, teacher, anonymous = app.test_client(), app.test_client(), app.test_client()
-    log_in(ann, "ann")
-    log_in(teacher, "teacher")
-    attempt_url = take_quiz(ann)
+    ann, teacher, attempt_url = ann_and_teacher(app)
+    anonymous = app.test_client()
     attempt_id = int(attempt_url.rsplit("/", 1)[1])
     ann_token = csrf_token(ann.get(attempt_url).text)
-    thief = app.test_client()  # a copy of ann's cookie, used after she logged out
-    thief.set_cookie("session", ann.get_cookie("session").value)
+    thief = copy_of(app, ann)  # used after she logged out (her login ended on the server)
 
     def save(client, token, go="stay"):
         return client.post(attempt_url, data={"csrf_token": token, "go": go, "seq": "0",
@@ -157,15 +163,9 @@ def test_answers_are_saved_only_from_the_owners_live_login(app):
 def test_a_review_reads_who_is_signed_in_with_its_attempt(app):
     # The review checks the login in its own statement: a closed login is anonymous, and
     # the header shows whoever is signed in.
-    add_user(app, "ann")
-    add_user(app, "teacher", role="instructor")
-    ann, teacher = app.test_client(), app.test_client()
-    log_in(ann, "ann")
-    log_in(teacher, "teacher")
-    attempt_url = take_quiz(ann)
+    ann, teacher, attempt_url = ann_and_teacher(app)
     submit(ann, attempt_url)
-    thief = app.test_client()  # a copy of ann's cookie, used after she logged out
-    thief.set_cookie("session", ann.get_cookie("session").value)
+    thief = copy_of(app, ann)  # used after she logged out (her login ended on the server)
     mine = ann.get(f"{attempt_url}/review").text
     assert "Log out ann" in mine and ">Instructor<" not in mine
     theirs = teacher.get(f"{attempt_url}/review").text
@@ -177,12 +177,7 @@ def test_a_review_reads_who_is_signed_in_with_its_attempt(app):
 
 
 def test_instructors_see_every_attempt_and_open_any_review(app):
-    add_user(app, "ann")
-    add_user(app, "teacher", role="instructor")
-    ann, teacher = app.test_client(), app.test_client()
-    log_in(ann, "ann")
-    log_in(teacher, "teacher")
-    attempt_url = take_quiz(ann)
+    ann, teacher, attempt_url = ann_and_teacher(app)
     listing = teacher.get("/instructor/attempts").text
     assert "ann" in listing and "In progress" in listing
     assert "still in progress" in teacher.get(f"{attempt_url}/review").text
