@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, update
 
 from quiz import create_app
 from quiz.accounts import create_user
-from quiz.attempts import scored, start_attempt, submit_attempt
+from quiz.attempts import close_attempt, lock_attempt, scored, start_attempt
 from quiz.demo import NO_LOGIN
 from quiz.drawing import Candidate, draw
 from quiz.extensions import db
@@ -153,10 +153,10 @@ def prepare(out: Path, clients: int, pool_size: int) -> None:
         "home", "document", "quiz_page", "save", "review", "progress")}
     for user in learners(clients):
         cookie, token = cookies.for_user(user)
-        done = start_attempt(user, quiz)
+        done = start_attempt(user, quiz, utcnow())
         answer_all(done, rng)
-        submit_attempt(done)
-        current = start_attempt(user, quiz)
+        close_attempt(lock_attempt(done.id), utcnow())
+        current = start_attempt(user, quiz, utcnow())
         answer_all(current, rng, upto=QUESTIONS // 2)
         db.session.flush()
         slot, values = save_target(current)

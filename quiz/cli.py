@@ -122,6 +122,27 @@ def create_user_command(username: str, instructor: bool, password: str) -> None:
 
 export = AppGroup("export", help="Export scores as CSV.")
 stats_group = AppGroup("stats", help="Quiz statistics.")
+attempts_group = AppGroup("attempts", help="Learners' attempts.")
+
+
+def close_overdue_now() -> int:
+    """Close the attempts whose time is up, so what is read next counts them."""
+    from .attempts import close_overdue
+    from .models import utcnow
+    closed = close_overdue(utcnow())
+    db.session.commit()
+    return closed
+
+
+@attempts_group.command("close-overdue")
+def close_overdue_command() -> None:
+    """Close every open attempt whose time is up, with the answers saved before then.
+
+    Idempotent: safe to run from cron (every minute, say) on any number of servers.
+    Reports, exports and statistics do it too before they read.
+    """
+    closed = close_overdue_now()
+    click.echo(f"Closed {closed} overdue attempt(s).")
 
 
 def progress(iterable, length: int | None = None, label: str = ""):
@@ -150,6 +171,7 @@ def _export(rows, output: Path | None, label: str) -> None:
 def export_gradebook(output: Path | None) -> None:
     """The gradebook: learners by quizzes, graded by each quiz's method."""
     from .exports import gradebook_rows
+    close_overdue_now()
     _export(gradebook_rows(), output, "Gradebook")
 
 
@@ -159,6 +181,7 @@ def export_gradebook(output: Path | None) -> None:
 def export_responses(output: Path | None) -> None:
     """Every response of every finished attempt, one row each."""
     from .exports import response_rows
+    close_overdue_now()
     _export(response_rows(), output, "Responses")
 
 
@@ -172,6 +195,7 @@ def stats_items(quiz_key: str, as_json: bool) -> None:
     quiz = db.session.execute(db.select(Quiz).filter_by(key=quiz_key)).scalar_one_or_none()
     if quiz is None:
         raise click.ClickException(f"No quiz '{quiz_key}'.")
+    close_overdue_now()
     items, test = item_report(quiz)
     if as_json:
         payload = {
@@ -200,6 +224,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(export)
     app.cli.add_command(stats_group)
+    app.cli.add_command(attempts_group)
     app.cli.add_command(demo)
     from . import backup  # noqa: F401 - adds backup and restore to Flask-Migrate's db group
     from .interchange import cli as interchange_cli

@@ -5,10 +5,11 @@ import fcntl
 import os
 import sqlite3
 import threading
-from functools import wraps
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
@@ -18,48 +19,40 @@ BUSY_TIMEOUT_MS = 10_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+# Set while a request that otherwise only reads runs a write transaction of its own.
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
 def _begin_statement() -> str:
     # A deferred transaction that reads and then writes fails with "database is locked"
-    # when another writer got in between, whatever the busy timeout; IMMEDIATE waits instead.
-    if has_request_context() and (request.method in READ_ONLY_METHODS
-                                  or g.get("reading_first")):
+    # when another writer got in between, whatever the busy timeout; IMMEDIATE waits
+    # instead. So a request that may write begins IMMEDIATE, and one that only reads
+    # (GET, HEAD, OPTIONS) never writes in its transaction.
+    if has_request_context() and request.method in READ_ONLY_METHODS \
+            and not _writing.get():
         return "BEGIN"
     return "BEGIN IMMEDIATE"
 
 
-def reads_first(view):
-    """A view that reads, then writes briefly: only its writing holds the write lock.
+@contextmanager
+def write_transaction():
+    """Run the block in a write transaction of its own, committed at its end.
 
-    Every request that may write begins its transaction IMMEDIATE, so on SQLite it holds
-    the database's one write lock from its first statement (loading the user) to its
-    commit, and other workers' writes wait. A view marked with this (outermost, before
-    ``login_required`` loads the user) reads in a deferred transaction instead, and calls
-    ``start_writing()`` before its first write. What it decided from its reads must be
-    rechecked by the writes themselves (compare-and-set), since others may write between.
+    For the one thing a reading request must see done before it reads: a report closes
+    the attempts whose time is up. The request's reads so far end first (they wrote
+    nothing); the block's transaction begins IMMEDIATE on SQLite, never upgrading a
+    read transaction to a write; the request's reads then go on in a new transaction.
     """
-    @wraps(view)
-    def reading_first(*args, **kwargs):
-        g.reading_first = True
-        return view(*args, **kwargs)
-    return reading_first
-
-
-def start_writing() -> None:
-    """End the request's reads; what follows runs in a write transaction (IMMEDIATE)."""
-    g.reading_first = False
-    session = db.session()  # the request's, not the registry
-    driver = None
-    if session.in_transaction():
-        driver = session.connection().connection.driver_connection
-    if not isinstance(driver, TurnTakingConnection):
-        session.commit()  # the next statement begins the write transaction
-        return
-    # SQLite: the same connection ends its read transaction and begins writing, rather
-    # than going back to the pool and out again (which cost more than the two
-    # statements). SQLAlchemy's transaction goes on; its commit or rollback ends this one.
-    driver.commit()
-    driver.begin("BEGIN IMMEDIATE")
-    session.expire_all()  # what was read before may have changed
+    db.session.commit()
+    token = _writing.set(True)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        _writing.reset(token)
 
 
 class WriterTurns:

@@ -1,13 +1,26 @@
 """The instructor's side: attempts, gradebook, quiz reports and exports."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
+from .attempts import close_attempt, close_overdue, lock_attempt, overdue_attempts
 from .auth import instructor_required
+from .database import write_transaction
 from .extensions import db
-from .models import FINISHED, Attempt, Document, Quiz, User
+from .models import FINISHED, Attempt, Document, Quiz, User, utcnow
+from .quizsettings import deadline
 from .tables import sort_and_page
 
 # Reports (scores, statistics) and CSV exports are imported by the views that use them, so
@@ -22,6 +35,33 @@ def require_instructor():
     instructor_required()
 
 
+@bp.before_request
+def close_overdue_attempts():
+    """Every page here reads attempts: those whose time is up are closed first, in a
+    transaction of their own, so reports, exports and statistics count them."""
+    now = utcnow()
+    if overdue_attempts(now):
+        with write_transaction():
+            close_overdue(now)
+
+
+@bp.route("/attempts/<int:attempt_id>/close", methods=["POST"])
+def close_attempt_now(attempt_id: int):
+    """Close an open attempt as a submit would (CSRFProtect checked the token)."""
+    attempt = lock_attempt(attempt_id)
+    if attempt is None:
+        abort(404)
+    if close_attempt(attempt, utcnow()):
+        flash(f"Attempt {attempt_id} by {attempt.user.username} is closed and graded.",
+              "success")
+    else:
+        flash(f"Attempt {attempt_id} was closed already.", "info")
+    db.session.commit()
+    if request.form.get("back") == "attempts":
+        return redirect(url_for(".attempts"))
+    return redirect(url_for("learner.review", attempt_id=attempt_id))
+
+
 @bp.route("/attempts")
 def attempts():
     rows = db.session.execute(
@@ -32,7 +72,7 @@ def attempts():
         "started": lambda a: a.started_at, "learner": lambda a: a.user.username.lower(),
         "quiz": lambda a: a.quiz.title, "score": lambda a: a.percent,
     }, default="started", descending=True)
-    return render_template("instructor/attempts.html", table=table)
+    return render_template("instructor/attempts.html", table=table, deadline=deadline)
 
 
 @bp.route("/gradebook")

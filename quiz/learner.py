@@ -1,38 +1,30 @@
 """The learner's side: the home page, quizzes, attempts and their reviews."""
 from __future__ import annotations
 
-from functools import cache
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import progress
 from .attempts import (
     EmptyQuiz,
     QuizUnavailable,
-    attempt_and_question,
-    attempt_to_submit,
+    SaveRefused,
     close_attempt,
-    finish_if_overdue,
-    latest_sequence,
-    open_attempt,
+    lock_attempt,
     question_page,
     save_answer,
     start_attempt,
 )
-from .auth import claimed_login, signed_in_as
-from .database import reads_first, start_writing
-from .extensions import db, login_manager
-from .models import (
-    IN_PROGRESS,
-    Attempt,
-    Document,
-    Quiz,
-    utcnow,
-)
-from .quizsettings import REVIEW_OPTIONS, answers_visible, overdue
+from .attempts.answer import STALE, TIME_UP, slot_response
+from .attempts.page import answered_slots, load_attempt
+from .extensions import db
+from .models import IN_PROGRESS, Attempt, Document, Quiz, utcnow
+from .quizsettings import REVIEW_OPTIONS, answers_visible, deadline, overdue
 from .review import review_items, reviewed_attempt
 from .types import get_type
 
@@ -66,7 +58,7 @@ def quiz(key: str):
             .order_by(Attempt.started_at.desc())
         ).scalars().all()
         current = next((a for a in attempts if not a.finished), None)
-    used = sum(1 for a in attempts if a.finished)  # what finished_count() would say
+    used = sum(1 for a in attempts if a.finished)
     return render_template("learner/quiz.html", quiz=quiz, attempts=attempts, current=current,
                            form=ActionForm(), used=used)
 
@@ -78,11 +70,13 @@ def start(key: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        attempt = start_attempt(current_user, quiz)
+        attempt = start_attempt(current_user, quiz, utcnow())
     except EmptyQuiz:
+        db.session.rollback()
         flash("This quiz has no questions yet.", "error")
         return redirect(url_for(".quiz", key=key))
     except QuizUnavailable as exc:
+        db.session.commit()  # an overdue attempt it found was closed
         flash(str(exc), "error")
         return redirect(url_for(".quiz", key=key))
     attempt_id = attempt.id  # read before the commit expires it
@@ -91,84 +85,84 @@ def start(key: str):
 
 
 _TIME_UP = "Time was up: your attempt was submitted with the answers saved before then."
+_STALE = ("This answer was changed in another window since this page was loaded, so "
+          "your change was not saved. Here is the latest answer.")
 
 
-# The question page, its saves, the submit and the review read rows (attempts.py,
-# review.py). The summary loads the attempt with its quiz and responses in one statement.
-# (Built on first use: building them configures every mapper, which is no work for import.)
-@cache
-def _with_responses() -> tuple:
-    return joinedload(Attempt.quiz), joinedload(Attempt.responses)
-
-
-def _attempt_for(attempt_id: int, *, answering: bool) -> Attempt:
-    """The attempt, if the current user may see it (answer it, when ``answering``); else 404."""
-    attempt = db.get_or_404(Attempt, attempt_id, options=_with_responses())
-    mine = attempt.user_id == current_user.id
-    if not mine and (answering or not current_user.is_instructor):
+def _own_attempt(attempt: Attempt | None) -> Attempt:
+    """The attempt if it is the current user's; else 404 (another's is not even there)."""
+    if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
 
 
-@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
-@reads_first
+def _time_up_page(attempt: Attempt):
+    """An open attempt past its deadline, shown without writing: a GET never writes, so
+    it is closed by the learner's next POST (this page's button), the next report or
+    ``attempts close-overdue``, with the same answers whichever comes first."""
+    return render_template("learner/summary.html", attempt=attempt, form=ActionForm(),
+                           answered=answered_slots(attempt.id), time_up=True,
+                           deadline=deadline(attempt.quiz, attempt.started_at))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
 def attempt(attempt_id: int):
-    """One question of an attempt. POST saves its answer, then goes where ``go`` says.
+    """One question of an attempt; its form posts to ``save``."""
+    attempt = _own_attempt(load_attempt(attempt_id))
+    if attempt.state != IN_PROGRESS:
+        return redirect(url_for(".review", attempt_id=attempt_id))
+    if overdue(attempt.quiz, attempt.started_at, utcnow()):
+        return _time_up_page(attempt)
+    page = question_page(attempt, request.args.get("q", 1, type=int))
+    version = page.response.version
+    kind = get_type(version.type)
+    return render_template(
+        "learner/attempt.html", page=page, question=page.response, version=version,
+        kind=kind, view=kind.view(version.data, page.response.layout, page.response.answer))
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["POST"])
+@login_required
+def save(attempt_id: int):
+    """Save the answer to one question, then go where ``go`` says.
 
     ``go=stay`` is the background save used by scripts: it answers JSON instead of
     redirecting, with status 409 when the page was stale or the attempt is closed.
+    (CSRFProtect checked the form's token before the view ran.)
     """
-    asked_for = request.args.get("q", 1, type=int)
-    # The statement that reads the attempt reads the user of the session's login too,
-    # if it is live: the page and its saves, what learners do most, run no statement
-    # to load the user.
-    found = attempt_and_question(attempt_id, asked_for, *claimed_login())
-    if found is not None:
-        signed_in_as(found[0].viewer)
-    if found is None or not found[0].owner_signed_in:
-        return _refused()
-    row, asked, answered = found
-    background = request.method == "POST" and request.form.get("go") == "stay"
-    if row.state != IN_PROGRESS:
-        if background:
-            return jsonify(saved=False, finished=True), 409
-        return redirect(url_for(".review", attempt_id=attempt_id))
-    if overdue(row, utcnow()):
-        start_writing()
-        finish_if_overdue(db.session.get(Attempt, attempt_id))
-        db.session.commit()
-        if background:
-            return jsonify(saved=False, finished=True), 409
-        flash(_TIME_UP, "error")
-        return redirect(url_for(".review", attempt_id=attempt_id))
-    page = question_page(row, asked_for, answered, asked)
-    question = page.question
-    kind = get_type(question.type)
-    if request.method == "GET":
-        return render_template(
-            "learner/attempt.html", page=page, question=question, kind=kind,
-            view=kind.view(question.data, question.layout, question.answer))
-    # (CSRFProtect checked the form's token before the view ran.)
-    answer = kind.read_answer(question.data, question.layout, request.form)
-    sequence = question.sequence
-    if answer != question.answer:
-        start_writing()
-        sequence = save_answer(question, answer, request.form.get("seq", -1, type=int))
-        if sequence is not None:
-            page.answered[page.number - 1] = answer is not None
+    background = request.form.get("go") == "stay"
+    attempt = _own_attempt(lock_attempt(attempt_id))
+    response = slot_response(attempt_id, request.args.get("q", 1, type=int))
+    if response is None:
+        abort(404)
+    version = response.version
+    answer = get_type(version.type).read_answer(version.data, response.layout, request.form)
+    try:
+        sequence = save_answer(attempt, response, answer,
+                               request.form.get("seq", -1, type=int), utcnow())
+    except SaveRefused as refused:
+        db.session.commit()  # the close, when the time was up
+        return _refused(attempt_id, response.slot, refused, background)
+    answered = answered_slots(attempt_id)
     db.session.commit()
-    saved = sequence is not None
     if background:
-        if not saved:
-            sequence = latest_sequence(question.id)
-        return jsonify(saved=saved, sequence=sequence, answered=page.answered_count,
-                       total=page.total), 200 if saved else 409
-    if not saved:
-        flash("This answer was changed in another window since this page was loaded, so "
-              "your change was not saved. Here is the latest answer.", "error")
-        return redirect(url_for(".attempt", attempt_id=attempt_id, q=page.number))
-    return redirect(_destination(attempt_id, page.number, page.total,
+        return jsonify(saved=True, sequence=sequence, answered=sum(answered),
+                       total=len(answered))
+    return redirect(_destination(attempt_id, response.slot, len(answered),
                                  request.form.get("go", "next")))
+
+
+def _refused(attempt_id: int, slot: int, refused: SaveRefused, background: bool):
+    if background:
+        return jsonify(saved=False, finished=refused.reason != STALE,
+                       reason=refused.reason, sequence=refused.sequence), 409
+    if refused.reason == STALE:
+        flash(_STALE, "error")
+        return redirect(url_for(".attempt", attempt_id=attempt_id, q=slot))
+    if refused.reason == TIME_UP:
+        flash(_TIME_UP, "error")
+    return redirect(url_for(".review", attempt_id=attempt_id))
 
 
 def _destination(attempt_id: int, page: int, total: int, go: str) -> str:
@@ -176,69 +170,50 @@ def _destination(attempt_id: int, page: int, total: int, go: str) -> str:
         return url_for(".summary", attempt_id=attempt_id)
     target = {"next": page + 1, "prev": page - 1}.get(go)
     if target is None:
-        target = int(go) if go.isdigit() else page
+        target = int(go) if go.isdigit() and len(go) <= 6 else page
     if target > total:
         return url_for(".summary", attempt_id=attempt_id)
     return url_for(".attempt", attempt_id=attempt_id, q=max(target, 1))
 
 
-def _refused():
-    """An attempt's page refused, its owner's live login not given: to the login page
-    when nobody is logged in (what login_required does), else not found."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    abort(404)
-
-
 @bp.route("/attempts/<int:attempt_id>/summary")
 @login_required
 def summary(attempt_id: int):
-    attempt = _attempt_for(attempt_id, answering=True)
-    if finish_if_overdue(attempt):
-        db.session.commit()
-        flash(_TIME_UP, "error")
-    if attempt.finished:
+    attempt = _own_attempt(load_attempt(attempt_id))
+    if attempt.state != IN_PROGRESS:
         return redirect(url_for(".review", attempt_id=attempt.id))
-    return render_template("learner/summary.html", attempt=attempt, form=ActionForm())
+    if overdue(attempt.quiz, attempt.started_at, utcnow()):
+        return _time_up_page(attempt)
+    return render_template("learner/summary.html", attempt=attempt, form=ActionForm(),
+                           answered=answered_slots(attempt.id), time_up=False,
+                           deadline=deadline(attempt.quiz, attempt.started_at))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
-@reads_first
+@login_required
 def submit(attempt_id: int):
-    # (CSRFProtect checked the form's token before the view ran.) One statement reads
-    # the attempt, adds up the marks its saves kept (before the write lock; rechecked
-    # under it) and checks that the session's login is live and the owner's: a whole
-    # class submitting at once is the busiest write there is, and loading the user apart
-    # cost a statement.
-    found = attempt_to_submit(attempt_id, *claimed_login())
-    if found is None or not found.owner_signed_in:
-        return _refused()
-    closed = None
-    if found.state == IN_PROGRESS:
-        start_writing()
-        closed = close_attempt(attempt_id, found.max_marks, found.totals)
+    # (CSRFProtect checked the form's token before the view ran.) A repeated submit, or
+    # one after the time ran out and something else closed the attempt, lands on the
+    # same review with the score it already had.
+    attempt = _own_attempt(lock_attempt(attempt_id))
+    closed = close_attempt(attempt, utcnow())
     db.session.commit()
-    # The review says the answers were submitted: said in its address rather than flashed,
-    # the session cookie is not rewritten twice. A repeated submit lands on the same
-    # review, with the score it already had.
     return redirect(url_for(".review", attempt_id=attempt_id,
-                            submitted=1 if closed is not None else None))
+                            submitted=1 if closed else None))
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
+@login_required
 def review(attempt_id: int):
-    attempt = reviewed_attempt(attempt_id, *claimed_login())  # with the signed-in user
-    if attempt is not None:
-        signed_in_as(attempt.viewer)
-    if not current_user.is_authenticated:  # what login_required does
-        return login_manager.unauthorized()
+    attempt = reviewed_attempt(attempt_id)
     mine = attempt is not None and attempt.user_id == current_user.id
     if attempt is None or not (mine or current_user.is_instructor):
         abort(404)
     if not attempt.finished:
         if not mine:
             return render_template("learner/in_progress.html",
-                                   attempt=_attempt_for(attempt_id, answering=False))
+                                   attempt=db.session.get(Attempt, attempt_id),
+                                   form=ActionForm())
         return redirect(url_for(".attempt", attempt_id=attempt_id))
     show_answers = current_user.is_instructor or answers_visible(attempt.quiz, utcnow())
     return render_template("learner/review.html", attempt=attempt,
@@ -276,12 +251,17 @@ def my_progress():
     )
 
 
-__all__ = ["bp", "open_attempt"]
-
-
 @bp.app_template_filter("num")
 def format_number(value: float | None, places: int = 2) -> str:
     """Marks as people write them: 7, 0.5, 66.67."""
     if value is None:
         return ""
     return f"{round(value, places):g}"
+
+
+@bp.app_template_filter("when")
+def format_when(value: datetime) -> Markup:
+    """A moment stored in UTC, as a <time> element in UTC; scripts show it in the
+    reader's own time zone."""
+    return Markup('<time datetime="{}Z" data-local-time>{} UTC</time>').format(
+        value.isoformat(timespec="seconds"), value.strftime("%Y-%m-%d %H:%M"))

@@ -189,7 +189,6 @@ class Attempt(db.Model):
     state: Mapped[str] = mapped_column(String(20), default=IN_PROGRESS)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
-    deadline: Mapped[datetime | None]  # from the time limit and the closing date, at start
     marks: Mapped[float | None]
     max_marks: Mapped[float] = mapped_column(default=0.0)
     percent: Mapped[float | None]

@@ -6,7 +6,7 @@ here, so a setting means the same wherever it is written or enforced.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 # When learners may see the correct answers, feedback, explanations and sources of
 # their finished attempts (Moodle's review options, reduced to the useful three).
@@ -24,15 +24,22 @@ LIMITS = {"time_limit": 7 * 24 * 60, "attempts": 1000}  # a week; more is surely
 
 
 def parse_when(value) -> datetime | None:
-    """A date and time as written in a bank or a form (ISO 8601, UTC), or None if not one."""
+    """A date and time as written in a bank or a form (ISO 8601), as naive UTC; None if
+    not one. Without an offset it is UTC; with one (``+02:00``, ``Z``) it is converted."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        return _as_utc(value)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     try:
-        return datetime.fromisoformat(str(value).strip()).replace(tzinfo=None)
+        return _as_utc(datetime.fromisoformat(str(value).strip()))
     except ValueError:
         return None
+
+
+def _as_utc(when: datetime) -> datetime:
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.replace(tzinfo=None)
 
 
 def check_settings(entry: Mapping, report: Callable[[str, str], None]) -> dict:
@@ -86,7 +93,9 @@ def bank_settings(quiz) -> dict:
 
 
 def deadline(quiz, started: datetime) -> datetime | None:
-    """When an attempt started at ``started`` must be finished: time limit or closing."""
+    """When an attempt started at ``started`` must be finished: the earlier of its time
+    limit and the quiz's closing, as the quiz's settings are now (changing them moves the
+    deadline of attempts still open)."""
     ends = [t for t in (started + timedelta(minutes=quiz.time_limit) if quiz.time_limit
                         else None, quiz.closes_at) if t is not None]
     return min(ends) if ends else None
@@ -102,14 +111,21 @@ def closed_reason(quiz, now: datetime) -> str | None:
 
 
 def answers_visible(quiz, now: datetime) -> bool:
-    """Whether learners may see the correct answers of their finished attempts now."""
+    """Whether learners may see the correct answers of their finished attempts now.
+
+    After the quiz closes means once no attempt can still save: every open attempt's
+    deadline is at the closing time at the latest, and saves are taken for the grace
+    period after it.
+    """
     if quiz.review == "never":
         return False
     if quiz.review == "after_close":
-        return quiz.closes_at is not None and now >= quiz.closes_at
+        return quiz.closes_at is not None and now > quiz.closes_at + GRACE
     return True
 
 
-def overdue(attempt, now: datetime) -> bool:
-    """Past its deadline and the grace period: no more saves, it is finished as it is."""
-    return attempt.deadline is not None and now > attempt.deadline + GRACE
+def overdue(quiz, started: datetime, now: datetime) -> bool:
+    """Whether an attempt at ``quiz`` started at ``started`` is past its deadline and the
+    grace period: it takes no more saves, and is closed with what it has."""
+    ends = deadline(quiz, started)
+    return ends is not None and now > ends + GRACE

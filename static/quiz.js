@@ -4,6 +4,7 @@
  *    and a polite live region says so.
  * 2. Ordering: "Move up" and "Move down" buttons beside each item; the position selects
  *    follow the list, so the form sends the same fields as without scripts.
+ * 3. Times written in UTC (<time data-local-time>) are shown in the reader's time zone.
  */
 (function () {
   "use strict";
@@ -66,8 +67,11 @@
           announce((said ? said + " " : "") + "Answer saved. " + progress + ".");
         } else if (body.finished) {
           closed = true;
-          announce("This attempt has been submitted, so answers can no longer change. " +
-                   "Its review shows your score.");
+          announce(body.reason === "time up"
+            ? "Time is up: this answer was not saved. Your attempt was submitted with the " +
+              "answers saved before the deadline; its review shows your score."
+            : "This attempt has been submitted, so answers can no longer change. " +
+              "Its review shows your score.");
         } else {
           announce("This answer was changed in another window since this page was loaded, " +
                    "so your change was not saved. Reload the page to see the latest answer.");
@@ -186,6 +190,17 @@
     refresh();
   }
 
+  function localTime(element) {
+    var when = new Date(element.getAttribute("datetime"));
+    if (isNaN(when.getTime())) return;
+    element.title = element.textContent;  // the UTC time, as written on the server
+    element.textContent = when.toLocaleString([], {
+      year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+      timeZoneName: "short"
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("time[data-local-time]"), localTime);
   Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave]"), autosave);
   Array.prototype.forEach.call(document.querySelectorAll("[data-ordering]"), ordering);
 })();

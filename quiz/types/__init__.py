@@ -99,6 +99,31 @@ def shuffled(values: list, rng: random.Random, shuffle: bool) -> list:
     return values
 
 
+def field_tokens(rng: random.Random, count: int) -> list[str]:
+    """Names for ``count`` parts of a question (choices, items, options) in one attempt.
+
+    A page's field names and values are these tokens, never a part's index in the bank,
+    so nothing in the form says which part is which or which is right: the lowest value,
+    the first option or the one whose digits match a field's name is right by chance
+    only. They are random, distinct, and kept in the attempt's layout, where the server
+    maps an answer back to the bank's parts.
+    """
+    tokens: list[str] = []
+    while len(tokens) < count:
+        token = f"{rng.getrandbits(40):010x}"
+        if token not in tokens:
+            tokens.append(token)
+    return tokens
+
+
+def token_index(tokens: list[str], value: str | None) -> int | None:
+    """The part named ``value`` in ``tokens``, or None when it names none."""
+    try:
+        return tokens.index(value)
+    except ValueError:
+        return None
+
+
 # Import the types so that they register themselves.
 from . import (  # noqa: E402,F401
     matching,

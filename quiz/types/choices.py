@@ -50,11 +50,3 @@ def picked_feedback(choices: list[dict], picked: list[int]) -> list[str]:
         if 0 <= i < len(choices) and choices[i]["feedback"]
     ]
 
-
-def parse_index(value: str | None, count: int) -> int | None:
-    """A submitted choice index, or None when it is missing or out of range."""
-    try:
-        index = int(value or "")
-    except ValueError:
-        return None
-    return index if 0 <= index < count else None

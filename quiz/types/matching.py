@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import QuestionType, register, shuffled, text_of
+from . import QuestionType, field_tokens, register, shuffled, text_of, token_index
 
 
 @register
@@ -62,26 +62,33 @@ class Matching(QuestionType):
         return {"pairs": pairs, **({"distractors": extra} if extra else {})}
 
     def layout(self, data, rng, shuffle):
+        lefts, rights = len(data["lefts"]), len(data["rights"])
+        # The pair i is left i with right i: selects and options named by index would
+        # give every match away, so both sides are named by tokens.
         return {
-            "lefts": shuffled(range(len(data["lefts"])), rng, shuffle),
-            "rights": shuffled(range(len(data["rights"])), rng, True),
+            "lefts": shuffled(range(lefts), rng, shuffle),
+            "rights": shuffled(range(rights), rng, True),
+            "left_tokens": field_tokens(rng, lefts),
+            "right_tokens": field_tokens(rng, rights),
         }
 
     def view(self, data, layout, answer):
         answer = answer or {}
+        lefts, rights = layout["left_tokens"], layout["right_tokens"]
+
+        def chosen(i):
+            j = answer.get(str(i))
+            return None if j is None else rights[j]
         return {
-            "rows": [(i, data["lefts"][i], answer.get(str(i))) for i in layout["lefts"]],
-            "options": [(j, data["rights"][j]) for j in layout["rights"]],
+            "rows": [(lefts[i], data["lefts"][i], chosen(i)) for i in layout["lefts"]],
+            "options": [(rights[j], data["rights"][j]) for j in layout["rights"]],
         }
 
     def read_answer(self, data, layout, form):
         answer = {}
-        for i in range(len(data["lefts"])):
-            try:
-                j = int(form.get(f"match-{i}", ""))
-            except ValueError:
-                continue
-            if 0 <= j < len(data["rights"]):
+        for i, token in enumerate(layout["left_tokens"]):
+            j = token_index(layout["right_tokens"], form.get(f"match-{token}"))
+            if j is not None:
                 answer[str(i)] = j
         return answer or None
 

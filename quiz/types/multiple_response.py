@@ -5,8 +5,8 @@ choices), never below zero: ticking everything earns nothing.
 """
 from __future__ import annotations
 
-from . import QuestionType, register, shuffled, text_of
-from .choices import check_choices, choice_data, choice_entries, parse_index, picked_feedback
+from . import QuestionType, field_tokens, register, shuffled, text_of, token_index
+from .choices import check_choices, choice_data, choice_entries, picked_feedback
 
 
 @register
@@ -40,14 +40,16 @@ class MultipleResponse(QuestionType):
                 "answers": [data["choices"][i]["text"] for i in data["correct"]]}
 
     def layout(self, data, rng, shuffle):
-        return {"order": shuffled(range(len(data["choices"])), rng, shuffle)}
+        count = len(data["choices"])
+        return {"order": shuffled(range(count), rng, shuffle), "tokens": field_tokens(rng, count)}
 
     def view(self, data, layout, answer):
-        picked = set(answer or [])
-        return {"options": [(i, data["choices"][i]["text"], i in picked) for i in layout["order"]]}
+        picked, tokens = set(answer or []), layout["tokens"]
+        return {"options": [(tokens[i], data["choices"][i]["text"], i in picked)
+                            for i in layout["order"]]}
 
     def read_answer(self, data, layout, form):
-        picked = {parse_index(v, len(data["choices"])) for v in form.getlist("answer")}
+        picked = {token_index(layout["tokens"], v) for v in form.getlist("answer")}
         picked.discard(None)
         return sorted(picked) or None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import combinations
 
-from . import QuestionType, register, text_of
+from . import QuestionType, field_tokens, register, text_of
 
 
 def _item_text(item) -> str:
@@ -52,22 +52,24 @@ class Ordering(QuestionType):
         # Never present the answer itself: reshuffle until the order differs.
         while order == sorted(order):
             rng.shuffle(order)
-        return {"order": order}
+        return {"order": order, "tokens": field_tokens(rng, len(order))}
 
     def view(self, data, layout, answer):
-        sequence = answer or layout["order"]
+        # Each item's select is named by its token: by its index, the names would say
+        # the order. An answered question lists the items in the learner's order.
+        sequence, tokens = answer or layout["order"], layout["tokens"]
         return {
-            "rows": [(i, data["items"][i], pos if answer else None)
+            "rows": [(tokens[i], data["items"][i], pos if answer else None)
                      for pos, i in enumerate(sequence, start=1)],
             "positions": range(1, len(sequence) + 1),
         }
 
     def read_answer(self, data, layout, form):
-        count = len(data["items"])
+        count, tokens = len(data["items"]), layout["tokens"]
         positions = {}
         for display, i in enumerate(layout["order"]):
             try:
-                positions[i] = (int(form.get(f"position-{i}", "")), display)
+                positions[i] = (int(form.get(f"position-{tokens[i]}", "")), display)
             except ValueError:
                 positions[i] = (count + 1, display)
         if all(p[0] > count for p in positions.values()):

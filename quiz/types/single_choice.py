@@ -1,8 +1,8 @@
 """Single choice: exactly one of several choices is right."""
 from __future__ import annotations
 
-from . import QuestionType, register, shuffled, text_of
-from .choices import check_choices, choice_data, choice_entries, parse_index, picked_feedback
+from . import QuestionType, field_tokens, register, shuffled, text_of, token_index
+from .choices import check_choices, choice_data, choice_entries, picked_feedback
 
 
 @register
@@ -30,13 +30,16 @@ class SingleChoice(QuestionType):
                 "answer": data["choices"][data["correct"]]["text"]}
 
     def layout(self, data, rng, shuffle):
-        return {"order": shuffled(range(len(data["choices"])), rng, shuffle)}
+        count = len(data["choices"])
+        return {"order": shuffled(range(count), rng, shuffle), "tokens": field_tokens(rng, count)}
 
     def view(self, data, layout, answer):
-        return {"options": [(i, data["choices"][i]["text"], i == answer) for i in layout["order"]]}
+        tokens = layout["tokens"]
+        return {"options": [(tokens[i], data["choices"][i]["text"], i == answer)
+                            for i in layout["order"]]}
 
     def read_answer(self, data, layout, form):
-        return parse_index(form.get("answer"), len(data["choices"]))
+        return token_index(layout["tokens"], form.get("answer"))
 
     def grade(self, data, answer):
         return 1.0 if answer == data["correct"] else 0.0

@@ -1,0 +1,56 @@
+"""The question page's read model: the attempt, the question in one slot, the navigation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Attempt, Response
+from ..quizsettings import deadline
+from .answer import slot_response
+
+
+@dataclass
+class QuestionPage:
+    """One question of an attempt as its page shows it and its form saves it."""
+
+    attempt: Attempt
+    answered: list[bool]  # per slot, in order
+    number: int  # the slot shown, from 1
+    response: Response  # with its version
+
+    @property
+    def total(self) -> int:
+        return len(self.answered)
+
+    @property
+    def answered_count(self) -> int:
+        return sum(self.answered)
+
+    @property
+    def deadline(self) -> datetime | None:
+        return deadline(self.attempt.quiz, self.attempt.started_at)
+
+
+def answered_slots(attempt_id: int) -> list[bool]:
+    """Whether each slot of the attempt holds an answer, in slot order."""
+    answers = db.session.execute(
+        select(Response.answer).where(Response.attempt_id == attempt_id)
+        .order_by(Response.slot)).scalars()
+    return [answer is not None for answer in answers]
+
+
+def load_attempt(attempt_id: int) -> Attempt | None:
+    return db.session.execute(
+        select(Attempt).where(Attempt.id == attempt_id).options(joinedload(Attempt.quiz))
+    ).scalar_one_or_none()
+
+
+def question_page(attempt: Attempt, number: int) -> QuestionPage:
+    """Slot ``number`` of ``attempt`` (clamped to its slots) with the navigation."""
+    answered = answered_slots(attempt.id)
+    shown = min(max(number, 1), len(answered))
+    return QuestionPage(attempt, answered, shown, slot_response(attempt.id, shown))

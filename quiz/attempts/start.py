@@ -1,0 +1,87 @@
+"""Starting an attempt: the quiz's settings checked, its questions drawn and laid out."""
+from __future__ import annotations
+
+import random
+import secrets
+
+from sqlalchemy import func, insert, select
+
+from ..drawing import Candidate, draw
+from ..extensions import db
+from ..models import FINISHED, IN_PROGRESS, Attempt, Question, QuestionVersion, Quiz, Response, User
+from ..quizsettings import closed_reason, overdue
+from ..types import get_type
+from .close import close_attempt
+from .grading import scored
+
+
+class EmptyQuiz(Exception):
+    """The quiz's selection matches no active question."""
+
+
+class QuizUnavailable(Exception):
+    """The quiz's settings refuse a new attempt now (dates, attempts allowed); says why."""
+
+
+def open_attempt(user: User, quiz: Quiz) -> Attempt | None:
+    return db.session.execute(
+        select(Attempt).filter_by(user_id=user.id, quiz_id=quiz.id, state=IN_PROGRESS)
+    ).scalar_one_or_none()
+
+
+def start_attempt(user: User, quiz: Quiz, now) -> Attempt:
+    """The learner's open attempt at ``quiz``, or a new one drawn from its bank.
+
+    The learner's row is locked first, so two starts of the same learner (two tabs, a
+    double click) take turns: the second finds the attempt the first opened, and the
+    number of attempts allowed holds. An open attempt past its deadline is closed first.
+    """
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    existing = open_attempt(user, quiz)
+    if existing is not None:
+        if not overdue(quiz, existing.started_at, now):
+            return existing
+        close_attempt(existing, now)
+    reason = closed_reason(quiz, now)
+    if reason is None and quiz.attempts_allowed:
+        used = db.session.execute(
+            select(func.count()).select_from(Attempt)
+            .filter_by(user_id=user.id, quiz_id=quiz.id, state=FINISHED)).scalar_one()
+        if used >= quiz.attempts_allowed:
+            reason = f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."
+    if reason:
+        raise QuizUnavailable(reason)
+    return _new_attempt(user, quiz, now)
+
+
+def _new_attempt(user: User, quiz: Quiz, now) -> Attempt:
+    rows = db.session.execute(  # each version with its question's key, in one statement
+        select(QuestionVersion, Question.key)
+        .join(Question, Question.current_version_id == QuestionVersion.id)
+        .where(Question.document_id == quiz.document_id, Question.status == "active")
+        .order_by(Question.position)
+    ).all()
+    by_key = {key: version for version, key in rows}
+    seed = secrets.randbits(31)
+    # A replayable draw from the stored seed, kept on the server like the layouts.
+    rng = random.Random(seed)  # nosec B311
+    drawn = draw(quiz.select, [Candidate(key, v.tags, v.section) for v, key in rows],
+                 rng, quiz.shuffle_questions)
+    if not drawn:
+        raise EmptyQuiz(quiz.key)
+    responses = []
+    for slot, candidate in enumerate(drawn, start=1):
+        version = by_key[candidate.key]
+        kind = get_type(version.type)
+        unanswered = kind.grade(version.data, None)  # what a slot earns until answered
+        responses.append({"slot": slot, "version_id": version.id,
+                          "layout": kind.layout(version.data, rng, quiz.shuffle_choices),
+                          "max_marks": version.marks, "fraction": unanswered,
+                          "marks": scored(unanswered, version.marks)})
+    attempt = Attempt(user_id=user.id, quiz_id=quiz.id, seed=seed, state=IN_PROGRESS,
+                      started_at=now, max_marks=sum(r["max_marks"] for r in responses))
+    db.session.add(attempt)
+    db.session.flush()
+    # One batch for every slot, rather than an INSERT per Response object.
+    db.session.execute(insert(Response), [dict(r, attempt_id=attempt.id) for r in responses])
+    return attempt
