@@ -4,6 +4,7 @@ from datetime import timedelta
 from quiz.extensions import db
 from quiz.models import Attempt, Quiz, utcnow
 from quiz.quizsettings import GRACE
+from tests.answering import choose
 from tests.conftest import add_user, csrf_token, log_in, make_app
 from tests.test_bank_check import GOOD_QUESTION, errors_for, make_library
 from tests.test_learner_flow import answer, register, start
@@ -97,51 +98,55 @@ def test_a_closed_or_unopened_quiz_refuses_new_attempts(typed_app):
     assert "This quiz opens on" in client.get(response.location).text
 
 
+def started_ago(app, delta: timedelta) -> None:
+    """Move the (only) attempt's start ``delta`` into the past."""
+    with app.app_context():
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        attempt.started_at = utcnow() - delta
+        db.session.commit()
+
+
 def test_time_limit_sets_a_deadline_and_late_saves_finish_the_attempt(typed_app):
     set_quiz(typed_app, time_limit=10)
     client = typed_app.test_client()
     register(client)
     attempt_url = start(client)
     assert "Time limit: submit by" in client.get(attempt_url).text
-    answer(client, attempt_url, 1, {"answer": "0"})          # right, in time
-    page = client.get(f"{attempt_url}?q=2")
-    with typed_app.app_context():
-        attempt = db.session.execute(db.select(Attempt)).scalar_one()
-        assert attempt.deadline - attempt.started_at == timedelta(minutes=10)
-        # Within the grace period a save still counts.
-        attempt.deadline = utcnow() - GRACE + timedelta(seconds=20)
-        db.session.commit()
-    assert answer(client, attempt_url, 2, {"answer": ["0", "1"]}).status_code == 302
-    with typed_app.app_context():
-        attempt = db.session.execute(db.select(Attempt)).scalar_one()
-        attempt.deadline = utcnow() - GRACE - timedelta(seconds=1)
-        db.session.commit()
-    page = client.get(f"{attempt_url}?q=3")  # the page itself closes it now
-    assert page.location.endswith("/review")
+    answer(client, attempt_url, 1, choose("2006"))          # right, in time
+    # Within the grace period a save still counts.
+    started_ago(typed_app, timedelta(minutes=10) + GRACE - timedelta(seconds=20))
+    assert answer(client, attempt_url, 2, choose("Danish", "German")).status_code == 302
+    started_ago(typed_app, timedelta(minutes=10) + GRACE + timedelta(seconds=1))
+    page = client.get(f"{attempt_url}?q=3")  # says so, and writes nothing
+    assert page.status_code == 200 and "Time is up" in page.text
     late = client.post(f"{attempt_url}?q=3", data={
-        "csrf_token": csrf_token(client.get("/").text), "seq": "0", "go": "stay",
-        "answer": "false"})
-    assert late.status_code == 409 and late.json == {"saved": False, "finished": True}
+        "csrf_token": csrf_token(page.text), "seq": "0", "go": "stay", "answer": "false"})
+    assert late.status_code == 409
+    assert late.json == {"saved": False, "finished": True, "reason": "time up",
+                         "sequence": None}
     with typed_app.app_context():
         attempt = db.session.execute(db.select(Attempt)).scalar_one()
         assert attempt.finished and attempt.marks == 2
         assert attempt.responses[2].answer is None
+        # Closed as of the last moment a save could land, not when the late save came.
+        assert attempt.finished_at == attempt.started_at + timedelta(minutes=10) + GRACE
 
 
-def test_an_attempt_left_open_is_finished_when_time_runs_out(typed_app):
+def test_an_attempt_left_open_is_shown_as_time_up_and_closed_by_its_button(typed_app):
     set_quiz(typed_app, time_limit=5)
     client = typed_app.test_client()
     register(client)
     attempt_url = start(client)
-    answer(client, attempt_url, 1, {"answer": "0"})
-    with typed_app.app_context():
-        attempt = db.session.execute(db.select(Attempt)).scalar_one()
-        attempt.deadline = utcnow() - timedelta(hours=1)
-        db.session.commit()
-    response = client.get(f"{attempt_url}/summary")
-    assert response.location.endswith("/review")
+    answer(client, attempt_url, 1, choose("2006"))
+    started_ago(typed_app, timedelta(hours=1))
+    page = client.get(f"{attempt_url}/summary")
+    assert page.status_code == 200
+    assert "Time is up" in page.text and "The 1 answer you saved before then" in page.text
+    with typed_app.app_context():  # the GET wrote nothing
+        assert db.session.execute(db.select(Attempt)).scalar_one().state == "in_progress"
+    response = client.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(page.text)})
     review = client.get(response.location).text
-    assert "Time was up" in review and "1 out of 7" in " ".join(review.split())
+    assert "1 out of 7" in " ".join(review.split())
 
 
 def submitted_wrong(app, review: str):
@@ -151,7 +156,7 @@ def submitted_wrong(app, review: str):
     client = app.test_client()
     register(client)
     attempt_url = start(client)
-    answer(client, attempt_url, 1, {"answer": "1"})
+    answer(client, attempt_url, 1, choose("2010"))
     submit(client, attempt_url)
     return client, attempt_url
 
@@ -165,7 +170,11 @@ def test_review_hides_answers_until_the_settings_allow(typed_app):
     set_quiz(typed_app, review="after_close", closes_at=utcnow() + timedelta(days=1))
     review = client.get(f"{attempt_url}/review").text
     assert "shown once the quiz closes" in review and "Correct answer" not in review
-    set_quiz(typed_app, closes_at=utcnow() - timedelta(minutes=1))
+    # Open attempts may still save for the grace period after closing: not yet.
+    set_quiz(typed_app, closes_at=utcnow() - GRACE + timedelta(seconds=10))
+    review = client.get(f"{attempt_url}/review").text
+    assert "Correct answer" not in review
+    set_quiz(typed_app, closes_at=utcnow() - GRACE - timedelta(seconds=1))
     review = client.get(f"{attempt_url}/review").text
     assert "Correct answer" in review and "<mark>" in review
 

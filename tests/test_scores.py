@@ -8,6 +8,7 @@ import pytest
 
 from quiz.extensions import db
 from quiz.models import Attempt, Quiz, Response, User
+from tests.answering import choose
 from tests.conftest import add_user, csrf_token, log_in
 from tests.test_learner_flow import RIGHT, TYPES, answer, start
 
@@ -24,7 +25,7 @@ def take(client, right_pages, key="all-types"):
         if page_no in right_pages:
             answer(client, attempt_url, page_no, RIGHT[kind]())
         elif kind == "single_choice":
-            answer(client, attempt_url, page_no, {"answer": "1"})
+            answer(client, attempt_url, page_no, choose("2010"))
     finish(client, attempt_url)
     return attempt_url
 
