@@ -77,9 +77,17 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @sqlite_only
-def test_saves_and_submits_write_only_in_immediate_transactions(typed_app):
-    """They read first without the write lock, then every write runs after BEGIN IMMEDIATE."""
+def test_saves_and_submits_write_in_one_immediate_transaction_and_gets_never_write(
+        typed_app):
+    """A save or submit takes the write lock before its first read (its check of the
+    attempt must hold until it commits); a GET writes nothing, even for an attempt whose
+    time is up; a report closes such attempts in a write transaction of its own."""
+    from datetime import timedelta
+
+    from tests.conftest import add_user, log_in
     from tests.test_learner_flow import register, start
+    from tests.test_quiz_settings import set_quiz, started_ago
+    set_quiz(typed_app, time_limit=5)
     client = typed_app.test_client()
     register(client)
     attempt_url = start(client)
@@ -94,24 +102,32 @@ def test_saves_and_submits_write_only_in_immediate_transactions(typed_app):
                 seen.setdefault(mode, []).append(statement)
         return seen
 
+    def begins(statements):
+        return [s for s in statements if s.startswith("BEGIN")]
+
     with sqlite_statements(typed_app) as statements:
         saved = client.post(f"{attempt_url}?q=4", data={
             "csrf_token": token, "go": "stay", "seq": "0", "answer": "PSOTC"})
         assert saved.json["saved"] is True
-        begins = [s for s in statements if s.startswith("BEGIN")]
-        assert begins == ["BEGIN", "BEGIN IMMEDIATE"]  # the reads run unlocked
+        assert begins(statements) == ["BEGIN IMMEDIATE"]
         assert writes_by_mode(statements) == {"BEGIN IMMEDIATE": ["UPDATE"]}
         statements.clear()
-        same = client.post(f"{attempt_url}?q=4", data={
-            "csrf_token": token, "go": "stay", "seq": "1", "answer": "PSOTC"})
-        assert same.json["saved"] is True
-        assert "BEGIN IMMEDIATE" not in statements  # nothing changed, nothing locked
+        started_ago(typed_app, timedelta(hours=1))
+        statements.clear()
+        page = client.get(f"{attempt_url}?q=2")
+        assert "Time is up" in page.text
+        assert set(begins(statements)) == {"BEGIN"} and writes_by_mode(statements) == {}
+        add_user(typed_app, "teacher", role="instructor")
+        teacher = typed_app.test_client()
+        log_in(teacher, "teacher")
+        statements.clear()
+        assert teacher.get("/instructor/attempts").status_code == 200
+        assert begins(statements) == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN"]
+        assert list(writes_by_mode(statements)) == ["BEGIN IMMEDIATE"]
         statements.clear()
         assert client.post(f"{attempt_url}/submit", data={"csrf_token": token}).status_code == 302
-        assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN", "BEGIN IMMEDIATE"]
-        # The attempt closed with the marks its saves kept: the responses are not
-        # written again.
-        assert writes_by_mode(statements) == {"BEGIN IMMEDIATE": ["UPDATE"]}
+        assert begins(statements) == ["BEGIN IMMEDIATE"]
+        assert writes_by_mode(statements) == {}  # closed already, by the report
 
 
 CHILD = """
