@@ -40,7 +40,8 @@ class QuestionForm(HTMLParser):
             self.labels[self._label_for] = "".join(self._text).strip()
             self._label_for = None
         elif tag == "option" and self._option is not None:
-            self.selects[self._select]["options"].append((self._option, "".join(self._text).strip()))
+            option = (self._option, "".join(self._text).strip())
+            self.selects[self._select]["options"].append(option)
             self._option = None
         elif tag == "select":
             self._select = None
@@ -80,3 +81,14 @@ def match(pairs: dict[str, str]):
             result[select["name"]] = next(v for v, text in select["options"] if text == right)
         return result
     return fields
+
+
+def some_answer(html: str) -> dict:
+    """Fields giving some answer to whatever question the page asks."""
+    form = QuestionForm(html)
+    if form.inputs:
+        return {"answer": form.inputs[0]["value"]}
+    if form.selects:
+        return {s["name"]: next(v for v, _ in s["options"] if v)
+                for s in form.selects.values()}
+    return {"answer": "1995"}  # a text or number box

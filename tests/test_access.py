@@ -4,6 +4,7 @@ import pytest
 
 from quiz.extensions import db
 from quiz.models import Attempt, Response, User
+from tests.answering import some_answer
 from tests.conftest import add_user, csrf_token, log_in
 
 
@@ -132,9 +133,11 @@ def test_answers_are_saved_only_from_the_owners_live_login(app):
     ann_token = csrf_token(ann.get(attempt_url).text)
     thief = copy_of(app, ann)  # used after she logged out (her login ended on the server)
 
+    answer = some_answer(ann.get(attempt_url).text)
+
     def save(client, token, go="stay"):
         return client.post(attempt_url, data={"csrf_token": token, "go": go, "seq": "0",
-                                              "answer": "0"})
+                                              **answer})
 
     refused = {
         "anonymous": save(anonymous, csrf_token(anonymous.get("/login").text)),
@@ -158,6 +161,10 @@ def test_answers_are_saved_only_from_the_owners_live_login(app):
     assert "Log out ann" in page.text  # the page still knows who is logged in
     saved = save(ann, csrf_token(page.text))
     assert saved.status_code == 200 and saved.json["saved"] is True
+    with app.app_context():
+        first = db.session.execute(db.select(Response).filter_by(attempt_id=attempt_id,
+                                                                 slot=1)).scalar_one()
+        assert first.answer is not None and first.sequence == 1
 
 
 def test_a_review_reads_who_is_signed_in_with_its_attempt(app):

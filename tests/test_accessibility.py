@@ -18,6 +18,7 @@ import pytest
 
 from quiz.extensions import db
 from quiz.models import User
+from tests.answering import choose, match, order
 from tests.browser import CHROMIUM, serve
 from tests.browser import chromium as shared_chromium
 from tests.conftest import ON_POSTGRES, add_user, csrf_token, fixture_library, make_app
@@ -131,23 +132,26 @@ def _seed(app) -> dict[str, int]:
         return client.post("/quizzes/all-types/start",
                            data={"csrf_token": csrf_token(page.text)}).location
 
-    def answer(url: str, q: int, fields: dict) -> None:
+    def answer(url: str, q: int, fields) -> None:
         page = client.get(f"{url}?q={q}")
         seq = re.search(r'name="seq" value="(\d+)"', page.text).group(1)
+        if callable(fields):
+            fields = fields(page.text)
         client.post(f"{url}?q={q}", data={"csrf_token": csrf_token(page.text), "seq": seq,
                                           "go": "next", **fields})
 
     done = start()
-    for q, fields in {1: {"answer": "1"}, 2: {"answer": ["0"]}, 3: {"answer": "false"},
-                      4: {"answer": "PSOTC"}, 6: {"position-0": "1", "position-1": "2",
-                                                  "position-2": "3"},
-                      7: {"match-0": "0", "match-1": "1"}}.items():
+    for q, fields in {1: choose("2010"), 2: choose("Danish"), 3: {"answer": "false"},
+                      4: {"answer": "PSOTC"},
+                      6: order("IFOR", "SFOR", "EUFOR Operation Althea"),
+                      7: match({"PARP": "PfP Planning and Review Process",
+                                "BI": "Building Integrity"})}.items():
         answer(done, q, fields)
     summary = client.get(f"{done}/summary")
     client.post(f"{done}/submit", data={"csrf_token": csrf_token(summary.text)})
     review = client.get(f"{done}/review").text
     opened = start()
-    answer(opened, 1, {"answer": "0"})
+    answer(opened, 1, choose("2006"))
     with app.app_context():
         ann = db.session.execute(db.select(User.id).filter_by(username="ann")).scalar_one()
     return {"ann": ann, "done": int(done.rsplit("/", 1)[1]),

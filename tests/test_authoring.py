@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from quiz.extensions import db
 from quiz.models import Attempt, Question, QuestionVersion, Quiz
+from tests.answering import choose
 from tests.conftest import add_user, csrf_token, log_in
 from tests.test_learner_flow import answer, start
 
@@ -123,7 +124,7 @@ def test_editing_makes_a_new_version_and_old_attempts_keep_theirs(instructor, ty
     learner = typed_app.test_client()
     log_in(learner, "ann")
     attempt_url = start(learner)
-    answer(learner, attempt_url, 1, {"answer": "0"})
+    answer(learner, attempt_url, 1, choose("2006"))
     summary = learner.get(f"{attempt_url}/summary")
     learner.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text)})
 

@@ -41,7 +41,9 @@ def test_single_choice_ignores_an_out_of_range_or_garbled_choice():
     layout = kind.layout(SINGLE, random.Random(1), True)
     assert kind.read_answer(SINGLE, layout, MultiDict({"answer": "7"})) is None
     assert kind.read_answer(SINGLE, layout, MultiDict({"answer": "x"})) is None
-    assert kind.read_answer(SINGLE, layout, MultiDict({"answer": "2"})) == 2
+    assert kind.read_answer(SINGLE, layout, MultiDict({"answer": "2"})) is None  # an index
+    token = layout["tokens"][2]
+    assert kind.read_answer(SINGLE, layout, MultiDict({"answer": token})) == 2
 
 
 @pytest.mark.parametrize("picked, expected", [
@@ -110,13 +112,18 @@ def test_ordering_reads_positions_and_never_shows_the_answer_as_the_layout():
     for seed in range(20):
         layout = kind.layout(ORDER, random.Random(seed), False)
         assert layout["order"] != [0, 1, 2, 3]
-    layout = {"order": [2, 0, 3, 1]}
-    form = MultiDict({"position-0": "1", "position-1": "2", "position-2": "3", "position-3": "4"})
+    tokens = ["aa", "bb", "cc", "dd"]  # item i's select is position-<tokens[i]>
+    layout = {"order": [2, 0, 3, 1], "tokens": tokens}
+    form = MultiDict({"position-aa": "1", "position-bb": "2", "position-cc": "3",
+                      "position-dd": "4"})
     assert kind.read_answer(ORDER, layout, form) == [0, 1, 2, 3]
     # Blank positions go last, in the order shown; nothing chosen means no answer.
-    form = MultiDict({"position-3": "1"})
+    form = MultiDict({"position-dd": "1"})
     assert kind.read_answer(ORDER, layout, form) == [3, 2, 0, 1]
     assert kind.read_answer(ORDER, layout, MultiDict()) is None
+    # Fields named by the items' indices, as pages once named them, mean nothing.
+    form = MultiDict({"position-0": "1", "position-1": "2", "position-2": "3"})
+    assert kind.read_answer(ORDER, layout, form) is None
 
 
 def test_matching_gives_a_share_per_pair():
@@ -126,6 +133,9 @@ def test_matching_gives_a_share_per_pair():
     assert grade("matching", MATCH, None) == 0.0
     kind = get_type("matching")
     layout = kind.layout(MATCH, random.Random(3), True)
-    form = MultiDict({"match-0": "0", "match-1": "9", "match-2": "x"})
-    assert kind.read_answer(MATCH, layout, form) == {"0": 0}
+    lefts, rights = layout["left_tokens"], layout["right_tokens"]
+    form = MultiDict({f"match-{lefts[0]}": rights[0], f"match-{lefts[1]}": "9",
+                      f"match-{lefts[2]}": rights[0], "match-3": "3"})
+    assert kind.read_answer(MATCH, layout, form) == {"0": 0, "2": 0}
+    assert kind.read_answer(MATCH, layout, MultiDict({"match-0": "0"})) is None
     assert kind.describe(MATCH, {"0": 0}).startswith("PfP → Partnership for Peace; MAP → (none)")

@@ -10,7 +10,7 @@ from .answer import SaveRefused, save_answer
 from .close import close_attempt, close_overdue, lock_attempt, overdue_attempts
 from .grading import answer_fraction, scored
 from .page import QuestionPage, question_page
-from .start import EmptyQuiz, QuizUnavailable, open_attempt, start_attempt
+from .start import EmptyQuiz, QuizUnavailable, start_attempt
 
 __all__ = [
     "EmptyQuiz",
@@ -21,7 +21,6 @@ __all__ = [
     "close_attempt",
     "close_overdue",
     "lock_attempt",
-    "open_attempt",
     "overdue_attempts",
     "question_page",
     "save_answer",

@@ -3,15 +3,27 @@ from __future__ import annotations
 
 import random
 import secrets
+from datetime import datetime
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from ..drawing import Candidate, draw
 from ..extensions import db
-from ..models import FINISHED, IN_PROGRESS, Attempt, Question, QuestionVersion, Quiz, Response, User
+from ..models import (
+    FINISHED,
+    IN_PROGRESS,
+    Attempt,
+    Question,
+    QuestionVersion,
+    Quiz,
+    Response,
+    User,
+    utcnow,
+)
 from ..quizsettings import closed_reason, overdue
 from ..types import get_type
-from .close import close_attempt
+from .close import close_attempt, lock_attempt
 from .grading import scored
 
 
@@ -23,38 +35,42 @@ class QuizUnavailable(Exception):
     """The quiz's settings refuse a new attempt now (dates, attempts allowed); says why."""
 
 
-def open_attempt(user: User, quiz: Quiz) -> Attempt | None:
-    return db.session.execute(
-        select(Attempt).filter_by(user_id=user.id, quiz_id=quiz.id, state=IN_PROGRESS)
-    ).scalar_one_or_none()
-
-
-def start_attempt(user: User, quiz: Quiz, now) -> Attempt:
+def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attempt:
     """The learner's open attempt at ``quiz``, or a new one drawn from its bank.
 
-    The learner's row is locked first, so two starts of the same learner (two tabs, a
-    double click) take turns: the second finds the attempt the first opened, and the
-    number of attempts allowed holds. An open attempt past its deadline is closed first.
+    Two starts of the same learner (two tabs, a double click) cannot both open one: the
+    database keeps one open attempt per learner and quiz (a unique index), so the second
+    insert waits for the first transaction and fails, and the second start returns the
+    attempt the first opened. An open attempt past its deadline is closed first.
     """
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    existing = open_attempt(user, quiz)
-    if existing is not None:
-        if not overdue(quiz, existing.started_at, now):
+    now = now or utcnow()
+    mine = (Attempt.user_id == user.id, Attempt.quiz_id == quiz.id)
+    found = db.session.execute(
+        select(select(Attempt.id).where(*mine, Attempt.state == IN_PROGRESS)
+               .scalar_subquery().label("open_id"),
+               select(func.count()).where(*mine, Attempt.state == FINISHED)
+               .scalar_subquery().label("used"))
+    ).one()
+    used = found.used
+    if found.open_id is not None:
+        existing = lock_attempt(found.open_id)  # a submit may be closing it: read it after
+        if existing.state == IN_PROGRESS and not overdue(quiz, existing.started_at, now):
             return existing
-        close_attempt(existing, now)
+        used += existing.state != IN_PROGRESS or close_attempt(existing, now)
     reason = closed_reason(quiz, now)
-    if reason is None and quiz.attempts_allowed:
-        used = db.session.execute(
-            select(func.count()).select_from(Attempt)
-            .filter_by(user_id=user.id, quiz_id=quiz.id, state=FINISHED)).scalar_one()
-        if used >= quiz.attempts_allowed:
-            reason = f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."
+    if reason is None and quiz.attempts_allowed and used >= quiz.attempts_allowed:
+        reason = f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."
     if reason:
         raise QuizUnavailable(reason)
-    return _new_attempt(user, quiz, now)
+    try:
+        with db.session.begin_nested():
+            return _new_attempt(user, quiz, now)
+    except IntegrityError:  # another start of the same learner opened one first
+        return db.session.execute(select(Attempt).where(
+            *mine, Attempt.state == IN_PROGRESS)).scalar_one()
 
 
-def _new_attempt(user: User, quiz: Quiz, now) -> Attempt:
+def _new_attempt(user: User, quiz: Quiz, now: datetime) -> Attempt:
     rows = db.session.execute(  # each version with its question's key, in one statement
         select(QuestionVersion, Question.key)
         .join(Question, Question.current_version_id == QuestionVersion.id)
