@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from flask_login import UserMixin
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -105,42 +105,21 @@ class SignedIn(UserMixin):
         return self.role == "instructor"
 
 
-_users, _sessions = User.__table__.c, LoginSession.__table__.c
-
-
-@cache  # built on first use, not at import (that would slow every start)
-def _signed_in():
-    return (  # from the tables, not the mapped classes: the ORM has nothing to do
-        select(_users.id, _users.username, _users.role)
-        .join_from(User.__table__, LoginSession.__table__, _sessions.user_id == _users.id)
-        .where(_sessions.token == bindparam("token"), _users.id == bindparam("user_id"))
+@cache  # built once, on first use
+def signed_in_statement():
+    """The user of the login session :token, if it is live and the user's :user_id."""
+    return (
+        select(User.id.label("id"), User.username.label("username"), User.role.label("role"))
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token == bindparam("token"), User.id == bindparam("user_id"))
     )
 
 
-_viewers = User.__table__.alias("viewer")
-_viewer_logins = LoginSession.__table__.alias("viewer_login")
-
-
-def with_viewer(statement):
-    """``statement`` with the user of the live login session :login of the user
-    :user_id beside each row (three columns, None when there is none, see
-    ``viewer_in``): what user_for_session reads, for a page that reads it in its own
-    statement rather than with one of its own."""
-    return (statement.add_columns(_viewers.c.id, _viewers.c.username, _viewers.c.role)
-            .outerjoin(_viewer_logins, and_(_viewer_logins.c.token == bindparam("login"),
-                                            _viewer_logins.c.user_id == bindparam("user_id")))
-            .outerjoin(_viewers, _viewers.c.id == _viewer_logins.c.user_id))
-
-
-def viewer_in(row) -> SignedIn | None:
-    """The user ``with_viewer`` read: the row's last three columns."""
-    return None if row[-3] is None else SignedIn(*row[-3:])
-
-
-def user_for_session(user_id: int | None, token: str | None) -> SignedIn | None:
+def user_for_session(user_id: str | int | None, token: str | None) -> SignedIn | None:
     """The user of a live login session, in one query; None once it was closed, or when
-    there is none to look for (see auth.claimed_login)."""
-    if user_id is None or not token:
+    the session holds none."""
+    if not token or not isinstance(token, str) or not str(user_id).isdigit():
         return None
-    row = db.session.execute(_signed_in(), {"token": token, "user_id": user_id}).first()
-    return None if row is None else SignedIn(*row)
+    row = db.session.execute(signed_in_statement(),
+                             {"token": token, "user_id": int(user_id)}).first()
+    return None if row is None else SignedIn(row.id, row.username, row.role)

@@ -37,30 +37,14 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = None
 
 
-@login_manager.user_loader
-def load_user(_user_id: str) -> SignedIn | None:
-    # Flask-Login passes the session's "_user_id"; claimed_login reads it with the token.
-    return user_for_session(*claimed_login())
-
-
 SESSION_KEY = "login_session"
 
 
-def claimed_login() -> tuple[int | None, str | None]:
-    """The user id and login session this request's session cookie claims, not yet
-    checked: for a statement that checks them itself (see learner.submit). Nones when
-    it claims none."""
-    user_id, token = session.get("_user_id"), session.get(SESSION_KEY)
-    if not (token and isinstance(user_id, str) and user_id.isdigit()):
-        return None, None
-    return int(user_id), token
-
-
-def signed_in_as(user: SignedIn | None) -> None:
-    """Make ``user`` this request's ``current_user`` (None: anonymous), as the user
-    loader would: for a page whose own statement read it with the login check
-    (``accounts.with_viewer``, given ``claimed_login()``), so no statement loads it."""
-    login_manager._update_request_context_with_user(user)
+@login_manager.user_loader
+def load_user(user_id: str) -> SignedIn | None:
+    """The user whose id Flask-Login found in the session, if the session's login is
+    still live on the server (logging out anywhere ends it)."""
+    return user_for_session(user_id, session.get(SESSION_KEY))
 
 
 def start_session(user: User) -> None:

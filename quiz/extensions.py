@@ -2,9 +2,8 @@
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
-
-from .security import CheckedOnce
 
 
 class Base(DeclarativeBase):
@@ -12,6 +11,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-csrf = CheckedOnce()  # Flask-WTF's CSRFProtect, tokens checked once per process
+csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate()

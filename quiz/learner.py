@@ -211,8 +211,7 @@ def review(attempt_id: int):
         abort(404)
     if not attempt.finished:
         if not mine:
-            return render_template("learner/in_progress.html",
-                                   attempt=db.session.get(Attempt, attempt_id),
+            return render_template("learner/in_progress.html", attempt=attempt,
                                    form=ActionForm())
         return redirect(url_for(".attempt", attempt_id=attempt_id))
     show_answers = current_user.is_instructor or answers_visible(attempt.quiz, utcnow())

@@ -22,7 +22,7 @@ from .models import (
     QuestionVersion,
     Quiz,
 )
-from .textmatch import content_hash
+from .textmatch import content_hash, find_quote
 
 
 class LibraryInvalid(Exception):
@@ -44,6 +44,15 @@ class LoadReport:
         return (f"{len(self.added)} added, {len(self.updated)} updated, "
                 f"{self.unchanged} unchanged")
 
+
+
+def citation_values(paragraph: Paragraph, cite, position: int) -> dict:
+    """A citation's columns: its paragraph, the paragraph's text as checked and where the
+    quote is in it, so a review marks the quote by slicing that text."""
+    span = find_quote(paragraph.text, cite.quote) or (None, None)
+    return {"paragraph_id": paragraph.id, "position": position, "part": cite.part,
+            "quote": cite.quote, "paragraph_text": paragraph.text,
+            "quote_start": span[0], "quote_end": span[1]}
 
 def spec_hash(spec: QuestionSpec) -> str:
     """A fingerprint of everything a learner would see or be graded on."""
@@ -217,10 +226,8 @@ def _write_versions(changes: list[_Change]) -> None:
             "section": first.section if first else "", "content_hash": change.digest,
             "origin": f"{spec.path}:{spec.line}",
         })
-        citations.append([
-            {"paragraph_id": by_number[cite.paragraph].id, "position": i, "part": cite.part,
-             "quote": cite.quote, "paragraph_text": by_number[cite.paragraph].text}
-            for i, cite in enumerate(spec.citations)])
+        citations.append([citation_values(by_number[cite.paragraph], cite, i)
+                          for i, cite in enumerate(spec.citations)])
     for change, version_id in zip(changes, _insert(QuestionVersion, versions), strict=True):
         change.version_id = version_id
     _insert(Citation, [dict(row, version_id=change.version_id)
@@ -266,9 +273,8 @@ def write_version(question: Question, spec: QuestionSpec, origin: str,
     db.session.add(version)
     db.session.flush()
     for i, cite in enumerate(spec.citations):
-        paragraph = paragraphs[cite.paragraph]
-        db.session.add(Citation(version_id=version.id, paragraph_id=paragraph.id, position=i,
-                                part=cite.part, quote=cite.quote, paragraph_text=paragraph.text))
+        db.session.add(Citation(version_id=version.id,
+                                **citation_values(paragraphs[cite.paragraph], cite, i)))
     question.current = version
     if spec.citations and question.status in (DRAFT, NEEDS_REVIEW):
         question.status, question.note, question.detail = ACTIVE, "", None

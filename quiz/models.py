@@ -140,6 +140,10 @@ class Citation(db.Model):
     # The paragraph's text when the quote was checked: a new edition of the document
     # changes the paragraph, never what past attempts were shown.
     paragraph_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Where the quote is in paragraph_text (start, end), found when the citation is
+    # written, so a review marks it by slicing.
+    quote_start: Mapped[int | None]
+    quote_end: Mapped[int | None]
 
     version: Mapped[QuestionVersion] = relationship(back_populates="citations")
     paragraph: Mapped[Paragraph] = relationship()
@@ -216,9 +220,9 @@ class Response(db.Model):
     answer: Mapped[object | None] = mapped_column(JSON)
     sequence: Mapped[int] = mapped_column(default=0)  # bumped by every save; stale pages lose
     saved_at: Mapped[datetime | None]
-    # The grade of the answer stored, kept with it by every save (and of no answer when
+    # The grade of the answer stored, written with it by every save (and of no answer when
     # the attempt starts); shown only once the attempt is finished. Attempts started
-    # before saves kept grades have none until they are submitted.
+    # before saves stored grades have none until they are submitted.
     fraction: Mapped[float | None]
     marks: Mapped[float | None]
     max_marks: Mapped[float] = mapped_column(default=1.0)

@@ -7,7 +7,6 @@ extra service to run. RATELIMIT_STORAGE_URI may point at Redis instead.
 from __future__ import annotations
 
 import time
-from functools import partial
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
@@ -19,39 +18,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from .extensions import db
 from .models import RateLimitCounter
 
-
-class RouteLimiter(Limiter):
-    """A Limiter whose limits are all on routes (the login form's), none app-wide.
-
-    Flask-Limiter checks app-wide limits before every request; with none set that is
-    work for nothing on every page, so only the decorated views' own checks run.
-    """
-
-    def _check_request_limit(self, callable_name: str | None = None,
-                             in_middleware: bool = True) -> None:
-        if not in_middleware:
-            super()._check_request_limit(callable_name, in_middleware)
-
-    def init_app(self, app: Flask, blueprint: str = "auth") -> None:
-        """Bind to ``app``, running the limiter's request hooks only for ``blueprint``,
-        the one whose views are limited, instead of around every request."""
-        super().init_app(app)
-        for hooks in (app.before_request_funcs, app.after_request_funcs,
-                      app.teardown_request_funcs):
-            mine = [hook for hook in hooks.get(None, []) if _bound_to(hook, self)]
-            for hook in mine:
-                hooks[None].remove(hook)
-            hooks.setdefault(blueprint, []).extend(mine)
-
-
-def _bound_to(hook, limiter: Limiter) -> bool:
-    """Whether a request hook is one of ``limiter``'s (a bound method or a partial)."""
-    if isinstance(hook, partial):
-        return hook.args[:1] == (limiter,)
-    return getattr(hook, "__self__", None) is limiter
-
-
-limiter = RouteLimiter(key_func=get_remote_address)
+# Flask-Limiter as shipped: its limits are the decorators on the login view.
+limiter = Limiter(key_func=get_remote_address)
 
 
 class DatabaseStorage(Storage):

@@ -83,9 +83,14 @@ def _span(normalised: tuple[str, list[int]], needle: str) -> tuple[int, int] | N
 
 def highlight(text: str, quotes: list[str]) -> Markup:
     """Escape ``text`` and wrap every quote found in it in ``<mark>``."""
-    spans = sorted(s for q in quotes if (s := find_quote(text, q)))
+    return mark_spans(text, [s for q in quotes if (s := find_quote(text, q))])
+
+
+def mark_spans(text: str, spans: list[tuple[int, int]]) -> Markup:
+    """Escape ``text`` and wrap each span (start, end), overlapping ones merged, in
+    ``<mark>``."""
     merged: list[list[int]] = []
-    for start, end in spans:
+    for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:

@@ -58,7 +58,7 @@ def test_learners_get_403_on_instructor_pages(app, client):
 
 
 def test_the_header_follows_the_users_role_and_session(app):
-    # Headers are kept rendered per user and session: a new role or login shows at once.
+    # A new role or a new login shows in the header at once.
     add_user(app, "ann")
     client = app.test_client()
     log_in(client, "ann")

@@ -132,7 +132,7 @@ def test_saves_and_submits_write_in_one_immediate_transaction_and_gets_never_wri
 
 CHILD = """
 import sys
-from quiz.database import WriterTurns
+from quiz.sqlite import WriterTurns
 turns = WriterTurns(sys.argv[1])
 turns.take()
 print("taken", flush=True)
@@ -148,7 +148,7 @@ def test_writers_in_other_processes_wait_for_their_turn(tmp_path):
     import sys
     import threading
 
-    from quiz.database import WriterTurns
+    from quiz.sqlite import WriterTurns
     path = str(tmp_path / "quiz.sqlite3-writers")
     with subprocess.Popen([sys.executable, "-c", CHILD, path], stdin=subprocess.PIPE,
                           stdout=subprocess.PIPE, text=True) as child:
@@ -170,7 +170,7 @@ def test_writers_in_other_processes_wait_for_their_turn(tmp_path):
 def test_a_thread_may_take_its_own_turn_again_and_others_wait(tmp_path):
     import threading
 
-    from quiz.database import WriterTurns
+    from quiz.sqlite import WriterTurns
     turns = WriterTurns(str(tmp_path / "writers"))
     turns.take()
     turns.take()  # a second connection of the same thread: no deadlock
@@ -188,7 +188,7 @@ def test_a_thread_may_take_its_own_turn_again_and_others_wait(tmp_path):
 
 @sqlite_only
 def test_a_write_transaction_gives_its_turn_back_however_it_ends(app):
-    from quiz.database import TurnTakingConnection
+    from quiz.sqlite import TurnTakingConnection
     with app.app_context():
         engine = db.engine
         database = engine.url.database

@@ -244,28 +244,28 @@ def test_each_save_keeps_the_grade_of_its_answer_until_the_submit_adds_them_up(t
     attempt_url = start(client)
     attempt_id = int(attempt_url.rsplit("/", 1)[1])
 
-    def kept():
+    def stored_grades():
         with typed_app.app_context():
             return [(r.fraction, r.marks) for r in db.session.execute(
                 db.select(Response).filter_by(attempt_id=attempt_id).order_by(Response.slot)
             ).scalars()]
 
-    assert kept() == [(0, 0)] * 7  # what an unanswered question earns
+    assert stored_grades() == [(0, 0)] * 7  # what an unanswered question earns
     reply = answer(client, attempt_url, 4, {"answer": "PSOTC"}, go="stay")
     assert reply.json == {"saved": True, "sequence": 1, "answered": 1, "total": 7}
-    assert kept()[3] == (1, 1)
+    assert stored_grades()[3] == (1, 1)
     answer(client, attempt_url, 4, {"answer": "SFOR"}, go="stay")
-    assert kept()[3] == (0, 0)
+    assert stored_grades()[3] == (0, 0)
     answer(client, attempt_url, 6, order("SFOR", "IFOR", "EUFOR Operation Althea"),
            go="stay")
-    assert kept()[5] == (2 / 3, round(2 / 3, 4))
+    assert stored_grades()[5] == (2 / 3, round(2 / 3, 4))
     assert "0.6667" not in client.get(f"{attempt_url}/summary").text  # no grade shown
     answer(client, attempt_url, 4, {"answer": "PSOTC"}, go="stay")
     token = csrf_token(client.get(f"{attempt_url}/summary").text)
     assert client.post(f"{attempt_url}/submit", data={"csrf_token": token}).status_code == 302
     with typed_app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
-    assert attempt.marks == round(1 + 2 / 3, 4) == sum(marks for _, marks in kept())
+    assert attempt.marks == round(1 + 2 / 3, 4) == sum(marks for _, marks in stored_grades())
     assert attempt.percent == round(100 * (1 + 2 / 3) / 7, 2)
 
 

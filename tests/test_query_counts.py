@@ -47,11 +47,6 @@ class Pages:
         self.app, self.client, self.counts, self.statements = app, client, {}, {}
 
     def request(self, name: str, method: str, path: str, expect: int = 200, **kwargs):
-        # Reviews keep what they read of each question version and each question rendered;
-        # every count here is of a cold start, so it does not depend on which requests
-        # came before.
-        self.app.extensions.pop("quiz.review_views", None)
-        self.app.extensions.pop("quiz.review_items", None)
         with counting(self.app) as seen:
             page = self.client.open(path, method=method, **kwargs)
         assert page.status_code == expect, (name, page.status_code)

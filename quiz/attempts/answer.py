@@ -54,7 +54,7 @@ def save_answer(attempt: Attempt, response: Response, answer: Any, seen: int,
         return response.sequence  # nothing changes, whichever page it came from
     if response.sequence != seen:
         raise SaveRefused(STALE, response.sequence)
-    # The grade is kept with the answer (a learner sees it only in the review), so a
+    # The grade is stored with the answer (a learner sees it only in the review), so a
     # close adds marks up rather than grading a whole attempt while a class submits.
     response.answer = answer
     response.fraction = answer_fraction(response.version, answer)

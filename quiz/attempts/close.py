@@ -42,7 +42,7 @@ def close_attempt(attempt: Attempt, now: datetime) -> bool:
     """
     if attempt.state != IN_PROGRESS:
         return False
-    _grade_unkept(attempt.id)
+    _grade_ungraded(attempt.id)
     marks = db.session.execute(
         select(func.coalesce(func.sum(Response.marks), 0.0))
         .where(Response.attempt_id == attempt.id)).scalar_one()
@@ -58,15 +58,15 @@ def close_attempt(attempt: Attempt, now: datetime) -> bool:
     return closed.rowcount == 1
 
 
-def _grade_unkept(attempt_id: int) -> None:
-    """Grade the answers saved before saves kept their grade (older attempts)."""
-    unkept = db.session.execute(
+def _grade_ungraded(attempt_id: int) -> None:
+    """Grade the answers saved before saves stored their grade (older attempts)."""
+    ungraded = db.session.execute(
         select(Response).where(Response.attempt_id == attempt_id, Response.marks.is_(None))
         .options(joinedload(Response.version))).scalars().all()
-    for response in unkept:
+    for response in ungraded:
         response.fraction = answer_fraction(response.version, response.answer)
         response.marks = scored(response.fraction, response.max_marks)
-    if unkept:
+    if ungraded:
         db.session.flush()
 
 
