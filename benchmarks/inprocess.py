@@ -117,12 +117,10 @@ def time_plan(app, stream, count: int) -> tuple[float, set[int]]:
 
 
 # What --timed times unless told otherwise: where a logged-in form's time goes.
-TIMED = ["quiz.security:SessionCookies.open_session", "quiz.security:CheckedOnce.protect",
-         "quiz.security:CheckedOnce._validate",
-         "flask_login.login_manager:LoginManager._load_user",
-         "quiz.learner:attempt_and_question", "quiz.learner:save_answer",
-         "quiz.learner:attempt_to_submit", "quiz.learner:close_attempt",
-         "quiz.learner:start_writing", "sqlalchemy.orm.scoping:scoped_session.commit"]
+TIMED = ["flask.sessions:SecureCookieSessionInterface.open_session",
+         "flask_wtf.csrf:CSRFProtect.protect", "quiz.auth:load_user",
+         "quiz.learner:lock_attempt", "quiz.learner:question_page", "quiz.learner:save_answer",
+         "quiz.learner:close_attempt", "sqlalchemy.orm.scoping:scoped_session.commit"]
 
 
 class Timings:
