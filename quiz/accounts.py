@@ -6,6 +6,7 @@ import secrets
 from functools import cache
 from pathlib import Path
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -64,7 +65,7 @@ def create_user(username: str, password: str, role: str = "learner") -> User:
     if find_user(username) is not None:
         raise AccountError(f"The name '{username}' is taken.")
     user = User(username=username, role=role)
-    user.set_password(password)
+    user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
     try:
         with db.session.begin_nested():
             db.session.add(user)

@@ -43,6 +43,8 @@ def configure(app: Flask, overrides: dict | None) -> None:
         LOGIN_LIMIT_PER_ACCOUNT=os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
         WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session: long quizzes stay valid
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # Werkzeug's method for new password hashes; the test suite sets a cheap one.
+        PASSWORD_HASH_METHOD="scrypt",
     )
     if "SECRET_KEY" not in overrides:
         app.config["SECRET_KEY"] = secret_key(instance)

@@ -27,8 +27,8 @@ class User(UserMixin, db.Model):
     def is_instructor(self) -> bool:
         return self.role == "instructor"
 
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)  # Werkzeug's default: scrypt
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import uuid
 from pathlib import Path
@@ -81,6 +82,7 @@ def make_app(tmp_path: Path, questions_dir: Path | None = None, **config):
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-not-for-production",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # tests check logins, not hash strength
         "SQLALCHEMY_DATABASE_URI": fresh_database_url(tmp_path),
         "QUESTIONS_DIR": str(questions_dir or ROOT / "questions"),
     }
@@ -90,11 +92,43 @@ def make_app(tmp_path: Path, questions_dir: Path | None = None, **config):
     return app
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory) -> str:
+    """A database with the shipped banks loaded by ``flask init``, made once per run: each
+    test that needs one gets a copy (a file copy on SQLite, a database made from it as a
+    template on PostgreSQL) rather than loading the banks again."""
+    folder = tmp_path_factory.mktemp("seeded")
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-not-for-production",
+                      "SQLALCHEMY_DATABASE_URI": fresh_database_url(folder),
+                      "QUESTIONS_DIR": str(ROOT / "questions")})
     result = app.test_cli_runner().invoke(args=["init"])
     assert result.exit_code == 0, result.output
+    with app.app_context():
+        url = db.engine.url.render_as_string(hide_password=False)
+        db.engine.dispose()
+    return url
+
+
+def copy_of(url: str, tmp_path: Path) -> str:
+    """A new database holding what the database at ``url`` holds."""
+    source = make_url(url)
+    if not ON_POSTGRES:
+        copy = tmp_path / "test.sqlite3"
+        shutil.copyfile(source.database, copy)
+        return f"sqlite:///{copy}"
+    name = f"quiz_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source.database}"'))
+    admin.dispose()
+    _created.append((SERVER_URL, name))
+    return source.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def app(tmp_path, seeded_database):
+    """An app on a fresh database with the shipped banks loaded (as ``flask init`` does)."""
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=copy_of(seeded_database, tmp_path))
     yield app
     with app.app_context():
         db.engine.dispose()
