@@ -16,12 +16,13 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     configure(app, config)
 
-    from . import database, ratelimit, security
+    from . import database, filters, ratelimit, security
     database.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     ratelimit.init_app(app)
     security.init_app(app)
+    filters.init_app(app)
 
     from . import auth, authoring, cli, documents, instructor, learner
     for module in (auth, documents, learner, instructor, authoring):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from flask_migrate.cli import db as db_group
 
 from .extensions import db
 
@@ -38,7 +37,7 @@ def copy_database(source: Path, target: Path) -> int:
     return pages
 
 
-@db_group.command("backup")
+@click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @with_appcontext
@@ -54,7 +53,7 @@ def backup_command(file: Path, force: bool) -> None:
     click.echo(f"Backed up {source} to {file} ({pages} pages).")
 
 
-@db_group.command("restore")
+@click.command("restore")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Replace the live database without asking.")
 @with_appcontext

@@ -10,8 +10,10 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_migrate.cli import db as db_group
 
 from .accounts import AccountError, create_user
+from .backup import backup_command, restore_command
 from .database import upgrade_schema
 from .extensions import db
 
@@ -226,6 +228,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(stats_group)
     app.cli.add_command(attempts_group)
     app.cli.add_command(demo)
-    from . import backup  # noqa: F401 - adds backup and restore to Flask-Migrate's db group
+    db_group.add_command(backup_command)  # Flask-Migrate's db group: db backup, db restore
+    db_group.add_command(restore_command)
     from .interchange import cli as interchange_cli
     interchange_cli.init_app(app, bank)

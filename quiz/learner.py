@@ -1,12 +1,8 @@
 """The learner's side: the home page, quizzes, attempts and their reviews."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import progress
@@ -23,16 +19,13 @@ from .attempts import (
 from .attempts.answer import STALE, TIME_UP, slot_response
 from .attempts.page import answered_slots, load_attempt
 from .extensions import db
+from .forms import ActionForm
 from .models import IN_PROGRESS, Attempt, Document, Quiz, utcnow
 from .quizsettings import REVIEW_OPTIONS, answers_visible, deadline, overdue
 from .review import review_items, reviewed_attempt
 from .types import get_type
 
 bp = Blueprint("learner", __name__)
-
-
-class ActionForm(FlaskForm):
-    """A form with nothing but its CSRF token, for buttons that change state."""
 
 
 @bp.route("/")
@@ -249,18 +242,3 @@ def my_progress():
         missed=progress.missed_questions(history, paragraphs), bands=progress.BANDS,
     )
 
-
-@bp.app_template_filter("num")
-def format_number(value: float | None, places: int = 2) -> str:
-    """Marks as people write them: 7, 0.5, 66.67."""
-    if value is None:
-        return ""
-    return f"{round(value, places):g}"
-
-
-@bp.app_template_filter("when")
-def format_when(value: datetime) -> Markup:
-    """A moment stored in UTC, as a <time> element in UTC; scripts show it in the
-    reader's own time zone."""
-    return Markup('<time datetime="{}Z" data-local-time>{} UTC</time>').format(
-        value.isoformat(timespec="seconds"), value.strftime("%Y-%m-%d %H:%M"))

@@ -5,11 +5,11 @@ import difflib
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from ..docparse import HEADING
 from ..extensions import db
+from ..forms import ActionForm
 from ..models import (
     ACTIVE,
     DRAFT,
@@ -34,10 +34,6 @@ from .preview import preview_of_spec, preview_of_version
 # that use them, so that create_app, which imports every view, stays quick.
 
 MAX_INT = 2**31 - 1  # the largest number an integer column holds everywhere
-
-
-class ActionForm(FlaskForm):
-    """Only a CSRF token, for buttons that change something."""
 
 
 def document_or_404(slug: str) -> Document:

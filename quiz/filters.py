@@ -1,0 +1,26 @@
+"""Template filters: how numbers and times read on every page."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+from markupsafe import Markup
+
+
+def format_number(value: float | None, places: int = 2) -> str:
+    """Marks as people write them: 7, 0.5, 66.67."""
+    if value is None:
+        return ""
+    return f"{round(value, places):g}"
+
+
+def format_when(value: datetime) -> Markup:
+    """A moment stored in UTC, as a <time> element in UTC; scripts show it in the
+    reader's own time zone."""
+    return Markup('<time datetime="{}Z" data-local-time>{} UTC</time>').format(
+        value.isoformat(timespec="seconds"), value.strftime("%Y-%m-%d %H:%M"))
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(format_number, "num")
+    app.add_template_filter(format_when, "when")
