@@ -15,22 +15,13 @@ from .drawing import Candidate, pool
 from .quizsettings import check_settings
 from .stats import GRADING_METHODS
 from .textmatch import QuoteFinder
-from .types import QUESTION_TYPES, text_of
+from .types import QUESTION_TYPES, get_type, text_of
 from .yamlines import LineDict, YamlError, load_yaml
 
 DOCUMENT_FILE = "document.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 COMMON_FIELDS = {"id", "type", "prompt", "explanation", "tags", "source", "marks", "status"}
 BANK_STATUSES = ("active", "retired")
-TYPE_FIELDS = {
-    "single_choice": {"choices", "answer"},
-    "multiple_response": {"choices", "answers"},
-    "true_false": {"answer", "feedback"},
-    "short_answer": {"answers"},
-    "numeric": {"answer", "tolerance", "unit"},
-    "ordering": {"items"},
-    "matching": {"pairs", "distractors"},
-}
 SELECT_RULES = ("all", "section", "tags", "questions")
 MAX_TITLE = 300
 MAX_BANK_BYTES = 4 * 1024 * 1024
@@ -241,7 +232,7 @@ class _Checker:
         if "status" in entry and entry["status"] not in BANK_STATUSES:
             report("'status' must be " + " or ".join(BANK_STATUSES), "status")
         if kind is not None:
-            for key in set(entry) - COMMON_FIELDS - TYPE_FIELDS[qtype]:
+            for key in set(entry) - COMMON_FIELDS - get_type(qtype).fields:
                 report(f"unknown field '{key}' for type {qtype}", key)
             for key in _boolean_texts(entry, qtype):
                 report(f"'{key}' holds an unquoted yes/no/on/off/true/false, which YAML reads "

@@ -21,18 +21,15 @@ if TYPE_CHECKING:
     from .bankparse import Library
 
 DEFAULT_THRESHOLD = 3
-# Column headings for the text table, in the order the bank format lists the types.
-ABBREVIATIONS = {
-    "single_choice": "SC", "multiple_response": "MR", "true_false": "TF",
-    "short_answer": "SA", "numeric": "NUM", "ordering": "ORD", "matching": "MAT",
-}
+# The order the bank format lists the types in; any other type follows by name.
+SHIPPED_ORDER = ("single_choice", "multiple_response", "true_false", "short_answer",
+                 "numeric", "ordering", "matching")
 
 
 def type_names() -> list[str]:
     """Every question type, in the order of the bank format, then any others."""
-    from .bankparse import TYPE_FIELDS
-    return [t for t in TYPE_FIELDS if t in QUESTION_TYPES] + sorted(
-        t for t in QUESTION_TYPES if t not in TYPE_FIELDS)
+    return [t for t in SHIPPED_ORDER if t in QUESTION_TYPES] + sorted(
+        t for t in QUESTION_TYPES if t not in SHIPPED_ORDER)
 
 
 def is_lead_in(block: Block) -> bool:
@@ -153,7 +150,7 @@ def _plural(count: int, word: str) -> str:
 def format_report(report: CoverageReport) -> str:
     """The report as readable text: one table per document and a summary line."""
     names = type_names()
-    columns = [ABBREVIATIONS.get(n, n[:3].upper()) for n in names]
+    columns = [QUESTION_TYPES[n].abbreviation or n[:3].upper() for n in names]
     lines = ["Key: " + ", ".join(f"{col} {QUESTION_TYPES[n].label.lower()}"
                                  for n, col in zip(names, columns, strict=True))]
     for doc in report.documents:

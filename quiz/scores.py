@@ -30,7 +30,6 @@ from .models import (
 from .stats import ItemStats, Summary, TestStats, final_grade, item_analysis, summarise
 from .types import get_type
 
-CHOICE_TYPES = ("single_choice", "multiple_response", "true_false")
 HIGH_LOW_SHARE = 0.27  # the top and bottom 27% of attempts, the classic split
 
 
@@ -170,16 +169,16 @@ def _distractors(rows, percent_of: dict[int, float], versions) -> dict[str, list
     result: dict[str, dict[str, dict]] = {}
     for attempt_id, key, _marks, _maximum, answer, version_id, _percent in rows:
         version = versions[version_id]
-        if version.type not in CHOICE_TYPES:
+        kind = get_type(version.type)
+        choices = kind.choice_options(version.data)
+        if choices is None:
             continue
-        options = _choice_rows(version)
+        options = [{"text": text, "correct": right, "picks": 0, "high": 0, "low": 0}
+                   for text, right in choices]
         table = result.setdefault(key, {})
         for option in options:
             table.setdefault(option["text"], option)
-        picked = [answer] if version.type != "multiple_response" else (answer or [])
-        if version.type == "true_false":
-            picked = [] if answer is None else [0 if answer else 1]
-        for index in picked:
+        for index in kind.picked_options(version.data, answer):
             if isinstance(index, bool) or not isinstance(index, int) \
                     or not 0 <= index < len(options):
                 continue
@@ -188,17 +187,6 @@ def _distractors(rows, percent_of: dict[int, float], versions) -> dict[str, list
             row["high"] += attempt_id in high
             row["low"] += attempt_id in low
     return {key: list(table.values()) for key, table in result.items()}
-
-
-def _choice_rows(version: QuestionVersion) -> list[dict]:
-    data = version.data
-    if version.type == "true_false":
-        options = [("True", data["correct"] is True), ("False", data["correct"] is False)]
-    else:
-        correct = data["correct"] if isinstance(data["correct"], list) else [data["correct"]]
-        options = [(c["text"], i in correct) for i, c in enumerate(data["choices"])]
-    return [{"text": text, "correct": right, "picks": 0, "high": 0, "low": 0}
-            for text, right in options]
 
 
 @dataclass

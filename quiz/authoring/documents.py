@@ -12,8 +12,8 @@ from wtforms.validators import Length
 
 from ..extensions import db
 from ..models import NEEDS_REVIEW, STATUS_LABELS, Document, Paragraph, Question
+from ..types.forms import options
 from . import bp
-from .forms import options
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
 FORMAT_CHOICES = [("auto", "From the file name (.md is Markdown)"), ("text", "Plain text"),

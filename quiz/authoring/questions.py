@@ -26,8 +26,8 @@ from ..models import (
 from ..tables import sort_and_page
 from ..textmatch import find_quote
 from ..types import QUESTION_TYPES
+from ..types.forms import QuestionForm
 from . import bp
-from .forms import FORMS, QuestionForm
 from .preview import preview_of_spec, preview_of_version
 
 # Bank checking (entries), versions (loader) and YAML (bankyaml) are imported by the views
@@ -115,13 +115,13 @@ def _matches(question: Question, args) -> bool:
 @bp.route("/questions/new", methods=["GET", "POST"])
 def new_question():
     slug, qtype = request.args.get("document", ""), request.args.get("type", "")
-    if qtype not in FORMS or not slug:
+    if qtype not in QUESTION_TYPES or not slug:
         documents = db.session.execute(
             db.select(Document).order_by(Document.title)).scalars().all()
         return render_template("authoring/question_new.html", documents=documents,
                                types=QUESTION_TYPES, slug=slug, qtype=qtype)
     document = document_or_404(slug)
-    form = FORMS[qtype](prefix="edit")
+    form = QUESTION_TYPES[qtype].form_class(prefix="edit")
     return _editor(form, document, None)
 
 
@@ -129,7 +129,7 @@ def new_question():
 def edit_question(key: str):
     question = question_or_404(key)
     document = db.get_or_404(Document, question.document_id)
-    form = FORMS[question.current.type](prefix="edit")
+    form = QUESTION_TYPES[question.current.type].form_class(prefix="edit")
     if request.method == "GET":
         from .entries import attach_citations, entry_of
         entry = entry_of(question.current, question.key)

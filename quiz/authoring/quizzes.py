@@ -12,8 +12,8 @@ from ..drawing import Candidate, pool
 from ..extensions import db
 from ..models import ACTIVE, Document, Paragraph, Question, Quiz
 from ..quizsettings import REVIEW_OPTIONS, bank_settings
+from ..types.forms import options
 from . import bp
-from .forms import options
 
 # The bank checker (bankparse, entries) is imported where a quiz is checked, so that
 # create_app, which imports every view, stays quick.

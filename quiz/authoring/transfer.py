@@ -9,8 +9,8 @@ from wtforms import SelectField
 from ..extensions import db
 from ..interchange.cli import EXPORT_FORMATS, IMPORT_FORMATS, export_questions
 from ..models import Document
+from ..types.forms import options
 from . import bp
-from .forms import options
 
 FORMAT_LABELS = {"yaml": "Bank YAML (reads back with bank load)", "gift": "GIFT (Moodle)",
                  "moodle-xml": "Moodle XML", "aiken": "Aiken (single choice only)"}

@@ -1,11 +1,16 @@
 """The question-type registry: one class per type, looked up by its bank name.
 
-A type validates its bank entry, turns it into the data stored with a question
-version, lays it out for one attempt, reads a learner's answer from a form,
-grades it, and describes answers in words for the review.
+A type is one module here and one template, ``templates/types/<name>.html``: every module
+of this package is imported when the package is, and each type registers itself with
+``@register``. A type names its own bank fields, validates its bank entry, turns it into
+the data stored with a question version, gives its authoring form, lays it out for one
+attempt, reads a learner's answer from a form, grades it, describes answers in words for
+the review, and says which choices the reports count.
 """
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -30,7 +35,15 @@ class QuestionType(ABC):
 
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
-    template: ClassVar[str] = ""
+    fields: ClassVar[frozenset[str]] = frozenset()  # its own bank fields, beside the common
+    abbreviation: ClassVar[str] = ""  # its column in the coverage table
+    form_class: ClassVar[type | None] = None  # its authoring form (a types.forms.QuestionForm)
+
+    @property
+    def template(self) -> str:
+        """The type's template: a ``question(view)`` macro, and optionally ``author(form,
+        paragraph_texts, check_url)`` for the fields of its authoring form."""
+        return f"types/{self.name}.html"
 
     @abstractmethod
     def check(self, entry: Mapping, report: Report) -> None:
@@ -84,6 +97,15 @@ class QuestionType(ABC):
         """Citations attached to parts of the entry, as (part label, source, part node)."""
         return []
 
+    def choice_options(self, data: dict) -> list[tuple[str, bool]] | None:
+        """The options a learner picks among, each with whether it is right, for the
+        reports' distractor analysis; None for a type without choices."""
+        return None
+
+    def picked_options(self, data: dict, answer: Any) -> list[int]:
+        """Which of ``choice_options`` an answer picked, by position."""
+        return []
+
 
 def text_of(value: Any) -> str:
     """Bank values such as years are written bare in YAML; the text is what counts."""
@@ -124,13 +146,10 @@ def token_index(tokens: list[str], value: str | None) -> int | None:
         return None
 
 
-# Import the types so that they register themselves.
-from . import (  # noqa: E402,F401
-    matching,
-    multiple_response,
-    numeric,
-    ordering,
-    short_answer,
-    single_choice,
-    true_false,
-)
+def discover() -> None:
+    """Import every module of this package, so that each type registers itself."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+discover()

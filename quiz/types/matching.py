@@ -7,14 +7,53 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from wtforms import FieldList, FormField, TextAreaField
+from wtforms.validators import Length
+
 from . import QuestionType, field_tokens, register, shuffled, text_of, token_index
+from .forms import PairForm, QuestionForm, fill_rows, lines_of, row_source, source_rows
+
+
+class MatchingForm(QuestionForm):
+    type_name = "matching"
+    pairs = FieldList(FormField(PairForm), min_entries=3)
+    distractors = TextAreaField("Extra right-hand answers that match nothing, one per line",
+                                validators=[Length(max=4000)])
+
+    def own_entry(self):
+        pairs = []
+        for row in self.pairs:
+            left, right = (row.left.data or "").strip(), (row.right.data or "").strip()
+            extra = row_source(row)
+            if left or right or extra:
+                pairs.append({"left": left, "right": right, **extra})
+        entry = {"pairs": pairs}
+        distractors = lines_of(self.distractors.data)
+        if distractors:
+            entry["distractors"] = distractors
+        return entry
+
+    def fill_own(self, entry):
+        rows = []
+        for pair in entry.get("pairs") or []:
+            if isinstance(pair, Mapping):
+                rows.append({"left": text_of(pair.get("left")),
+                             "right": text_of(pair.get("right")),
+                             "source": source_rows(pair.get("source"))})
+        fill_rows(self.pairs, rows)
+        self.distractors.data = "\n".join(text_of(d) for d in entry.get("distractors") or [])
+
+    def row_lists(self):
+        return [self.source, self.pairs]
 
 
 @register
 class Matching(QuestionType):
     name = "matching"
     label = "Matching"
-    template = "types/matching.html"
+    fields = frozenset({"pairs", "distractors"})
+    abbreviation = "MAT"
+    form_class = MatchingForm
 
     def check(self, entry, report):
         pairs = entry.get("pairs")

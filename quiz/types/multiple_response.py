@@ -5,15 +5,35 @@ choices), never below zero: ticking everything earns nothing.
 """
 from __future__ import annotations
 
+from wtforms import FieldList, FormField, TextAreaField
+from wtforms.validators import Length
+
 from . import QuestionType, field_tokens, register, shuffled, text_of, token_index
 from .choices import check_choices, choice_data, choice_entries, picked_feedback
+from .forms import ChoiceForm, ChoicesMixin, QuestionForm, lines_of
+
+
+class MultipleResponseForm(ChoicesMixin, QuestionForm):
+    type_name = "multiple_response"
+    choices = FieldList(FormField(ChoiceForm), min_entries=4)
+    answers = TextAreaField("Correct answers, one per line", validators=[Length(max=4000)],
+                            description="The texts of every right choice, as written above.")
+
+    def own_entry(self):
+        return {"choices": self.choice_entries(), "answers": lines_of(self.answers.data)}
+
+    def fill_own(self, entry):
+        self.fill_choices(entry)
+        self.answers.data = "\n".join(text_of(a) for a in entry.get("answers") or [])
 
 
 @register
 class MultipleResponse(QuestionType):
     name = "multiple_response"
     label = "Multiple response"
-    template = "types/multiple_response.html"
+    fields = frozenset({"choices", "answers"})
+    abbreviation = "MR"
+    form_class = MultipleResponseForm
 
     def check(self, entry, report):
         texts = check_choices(entry, report, minimum=3)
@@ -74,6 +94,12 @@ class MultipleResponse(QuestionType):
         count = len(data["choices"])
         subsets = [[i for i in range(count) if mask >> i & 1] for mask in range(1, 2 ** count)]
         return sum(self.grade(data, s) for s in subsets) / len(subsets)
+
+    def choice_options(self, data):
+        return [(c["text"], i in data["correct"]) for i, c in enumerate(data["choices"])]
+
+    def picked_options(self, data, answer):
+        return list(answer or [])
 
     def simulate(self, data, layout, rng, right):
         if right:

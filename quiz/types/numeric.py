@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import re
 
+from wtforms import StringField
+from wtforms.validators import Length
+
 from . import QuestionType, register, text_of
+from .forms import QuestionForm, number_of
 
 # "500,000", "500 000" and "1,5" are read the way people write them.
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([, \u00a0\u202f]\d{3})+(\.\d+)?$")
@@ -28,11 +32,32 @@ def _format(value: float) -> str:
     return f"{value:,.10g}" if abs(value) >= 10000 else f"{value:.10g}"
 
 
+class NumericForm(QuestionForm):
+    type_name = "numeric"
+    answer = StringField("Correct answer (a number)", validators=[Length(max=60)])
+    tolerance = StringField("Tolerance (±)", default="0", validators=[Length(max=60)])
+    unit = StringField("Unit (optional)", validators=[Length(max=40)])
+
+    def own_entry(self):
+        entry = {"answer": number_of(self.answer.data),
+                 "tolerance": number_of(self.tolerance.data) or 0}
+        if (self.unit.data or "").strip():
+            entry["unit"] = self.unit.data.strip()
+        return entry
+
+    def fill_own(self, entry):
+        self.answer.data = text_of(entry.get("answer"))
+        self.tolerance.data = text_of(entry.get("tolerance", 0))
+        self.unit.data = text_of(entry.get("unit"))
+
+
 @register
 class Numeric(QuestionType):
     name = "numeric"
     label = "Numeric"
-    template = "types/numeric.html"
+    fields = frozenset({"answer", "tolerance", "unit"})
+    abbreviation = "NUM"
+    form_class = NumericForm
 
     def check(self, entry, report):
         answer = entry.get("answer")

@@ -9,18 +9,50 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import combinations
 
+from wtforms import FieldList, FormField
+
 from . import QuestionType, field_tokens, register, text_of
+from .forms import ItemForm, QuestionForm, fill_rows, row_source, source_rows
 
 
 def _item_text(item) -> str:
     return text_of(item.get("text") if isinstance(item, Mapping) else item)
 
 
+class OrderingForm(QuestionForm):
+    type_name = "ordering"
+    items = FieldList(FormField(ItemForm), min_entries=4)
+
+    def own_entry(self):
+        found = []
+        for row in self.items:
+            text = (row.text.data or "").strip()
+            extra = row_source(row)
+            if text or extra:
+                found.append({"text": text, **extra} if extra else text)
+        return {"items": found}
+
+    def fill_own(self, entry):
+        rows = []
+        for item in entry.get("items") or []:
+            if isinstance(item, Mapping):
+                rows.append({"text": text_of(item.get("text")),
+                             "source": source_rows(item.get("source"))})
+            else:
+                rows.append({"text": text_of(item)})
+        fill_rows(self.items, rows)
+
+    def row_lists(self):
+        return [self.source, self.items]
+
+
 @register
 class Ordering(QuestionType):
     name = "ordering"
     label = "Ordering"
-    template = "types/ordering.html"
+    fields = frozenset({"items"})
+    abbreviation = "ORD"
+    form_class = OrderingForm
 
     def check(self, entry, report):
         items = entry.get("items")

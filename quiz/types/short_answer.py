@@ -7,8 +7,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
 from ..textmatch import normalise
 from . import QuestionType, register, text_of
+from .forms import QuestionForm, lines_of
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
 MAX_LENGTH = 500
@@ -20,11 +24,26 @@ def canonical(text: str) -> str:
     return " ".join(text.split())
 
 
+class ShortAnswerForm(QuestionForm):
+    type_name = "short_answer"
+    answers = TextAreaField("Accepted answers, one per line", validators=[Length(max=4000)],
+                            description="The first is shown as the correct answer. Case, "
+                            "spacing and punctuation are ignored when grading.")
+
+    def own_entry(self):
+        return {"answers": lines_of(self.answers.data)}
+
+    def fill_own(self, entry):
+        self.answers.data = "\n".join(text_of(a) for a in entry.get("answers") or [])
+
+
 @register
 class ShortAnswer(QuestionType):
     name = "short_answer"
     label = "Short answer"
-    template = "types/short_answer.html"
+    fields = frozenset({"answers"})
+    abbreviation = "SA"
+    form_class = ShortAnswerForm
 
     def check(self, entry, report):
         answers = entry.get("answers")

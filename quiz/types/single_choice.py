@@ -1,15 +1,35 @@
 """Single choice: exactly one of several choices is right."""
 from __future__ import annotations
 
+from wtforms import FieldList, FormField, StringField
+from wtforms.validators import Length
+
 from . import QuestionType, field_tokens, register, shuffled, text_of, token_index
 from .choices import check_choices, choice_data, choice_entries, picked_feedback
+from .forms import ChoiceForm, ChoicesMixin, QuestionForm
+
+
+class SingleChoiceForm(ChoicesMixin, QuestionForm):
+    type_name = "single_choice"
+    choices = FieldList(FormField(ChoiceForm), min_entries=3)
+    answer = StringField("Correct answer", validators=[Length(max=1000)],
+                         description="The text of the right choice, as written above.")
+
+    def own_entry(self):
+        return {"choices": self.choice_entries(), "answer": (self.answer.data or "").strip()}
+
+    def fill_own(self, entry):
+        self.fill_choices(entry)
+        self.answer.data = text_of(entry.get("answer"))
 
 
 @register
 class SingleChoice(QuestionType):
     name = "single_choice"
     label = "Single choice"
-    template = "types/single_choice.html"
+    fields = frozenset({"choices", "answer"})
+    abbreviation = "SC"
+    form_class = SingleChoiceForm
 
     def check(self, entry, report):
         texts = check_choices(entry, report)
@@ -55,6 +75,12 @@ class SingleChoice(QuestionType):
 
     def random_guess(self, data):
         return 1 / len(data["choices"])
+
+    def choice_options(self, data):
+        return [(c["text"], i == data["correct"]) for i, c in enumerate(data["choices"])]
+
+    def picked_options(self, data, answer):
+        return [] if answer is None else [answer]
 
     def simulate(self, data, layout, rng, right):
         wrong = [i for i in range(len(data["choices"])) if i != data["correct"]]

@@ -3,14 +3,47 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from wtforms import RadioField, StringField
+from wtforms.validators import Length
+
 from . import QuestionType, register, text_of
+from .forms import QuestionForm, options
+
+
+class TrueFalseForm(QuestionForm):
+    type_name = "true_false"
+    answer = RadioField("The statement is", choices=options([("true", "True"), ("false", "False")]),
+                        validate_choice=False)
+    feedback_true = StringField("Feedback for a learner who answers True",
+                                validators=[Length(max=1000)])
+    feedback_false = StringField("Feedback for a learner who answers False",
+                                 validators=[Length(max=1000)])
+
+    def own_entry(self):
+        entry = {"answer": {"true": True, "false": False}.get(self.answer.data or "")}
+        feedback = {key: text for key, text in (("true", self.feedback_true.data),
+                                                ("false", self.feedback_false.data))
+                    if (text or "").strip()}
+        if feedback:
+            entry["feedback"] = {k: v.strip() for k, v in feedback.items()}
+        return entry
+
+    def fill_own(self, entry):
+        answer = entry.get("answer")
+        self.answer.data = {True: "true", False: "false"}.get(answer) if isinstance(
+            answer, bool) else None
+        feedback = entry.get("feedback") or {}
+        self.feedback_true.data = text_of(feedback.get(True, feedback.get("true")))
+        self.feedback_false.data = text_of(feedback.get(False, feedback.get("false")))
 
 
 @register
 class TrueFalse(QuestionType):
     name = "true_false"
     label = "True or false"
-    template = "types/true_false.html"
+    fields = frozenset({"answer", "feedback"})
+    abbreviation = "TF"
+    form_class = TrueFalseForm
 
     def check(self, entry, report):
         if not isinstance(entry.get("answer"), bool):
@@ -58,6 +91,12 @@ class TrueFalse(QuestionType):
 
     def random_guess(self, data):
         return 0.5
+
+    def choice_options(self, data):
+        return [("True", data["correct"] is True), ("False", data["correct"] is False)]
+
+    def picked_options(self, data, answer):
+        return [] if answer is None else [0 if answer else 1]
 
     def simulate(self, data, layout, rng, right):
         return data["correct"] if right else not data["correct"]
