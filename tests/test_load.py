@@ -130,6 +130,9 @@ def learner_run(port: int, n: int, acknowledged: dict, unacknowledged: dict, loc
     _, _, first_page = learner.request("GET", f"{attempt}?q=1")
     choice_values = QuestionForm(first_page).choice_values(*CHOICES)
     closed = threading.Event()
+    # The other tab submits once this many saves came back: somewhere in the burst.
+    submit_after = rng.randrange(1, SAVES_EACH)
+    answered = threading.Semaphore(0)
 
     def saving_tab():
         sequences: dict[int, int] = {}
@@ -164,6 +167,7 @@ def learner_run(port: int, n: int, acknowledged: dict, unacknowledged: dict, loc
             sequences[page] = body["sequence"]
             with lock:
                 acknowledged.setdefault(key, []).append((body["sequence"], stored_as))
+            answered.release()
 
     def submitting_tab():
         status = None
@@ -179,7 +183,8 @@ def learner_run(port: int, n: int, acknowledged: dict, unacknowledged: dict, loc
     if two_tabs:
         saver = threading.Thread(target=saving_tab)
         saver.start()
-        time.sleep(rng.uniform(0, 0.4))  # the other tab submits somewhere in the burst
+        for _ in range(submit_after):
+            answered.acquire(timeout=30)
         submitting_tab()
         saver.join()
     else:
