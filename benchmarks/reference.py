@@ -1,16 +1,21 @@
-"""The yardstick: TechEmpower's "fortunes" shape in bare Flask + Flask-SQLAlchemy.
+"""The yardsticks: TechEmpower's "fortunes" shape in Flask + Flask-SQLAlchemy.
 
-One page that selects 10 rows from SQLite and renders them with a Jinja template.
-Every figure of the benchmark is a ratio to this page, served by the same gunicorn
-with the same workers, so results compare across machines.
+``/fortunes`` selects 10 rows from SQLite and renders them with a Jinja template, in bare
+Flask. ``/fortunes/logged-in`` is the same page behind the stock logged-in stack: Flask's
+session cookie, Flask-Login loading the user with one query, Flask-WTF's CSRFProtect and
+a form carrying its token. The learner's paths are measured against the second, served
+by the same gunicorn with the same workers, so results compare across machines.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, session
+from flask_login import LoginManager, UserMixin, login_required
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -42,18 +47,52 @@ class Fortune(db.Model):
     message: Mapped[str] = mapped_column(String(2048))
 
 
-def create_app(database_url: str | None = None) -> Flask:
+class Reader(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+
+
+login_manager = LoginManager()
+login_manager.session_protection = None  # as the app sets it: logins end on the server
+csrf = CSRFProtect()
+
+
+@login_manager.user_loader
+def load_reader(reader_id: str) -> Reader | None:
+    return db.session.get(Reader, int(reader_id))
+
+
+def create_app(database_url: str | None = None, secret_key: str | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(Path(__file__).parent / "templates"))
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url or os.environ["REFERENCE_DATABASE_URL"]
+    app.config["SECRET_KEY"] = secret_key or os.environ.get("SECRET_KEY", "")
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # as the app has it
     db.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    def ten_fortunes():
+        return db.session.execute(
+            db.select(Fortune).order_by(Fortune.id).limit(10)).scalars().all()
 
     @app.route("/fortunes")
     def fortunes():
-        rows = db.session.execute(
-            db.select(Fortune).order_by(Fortune.id).limit(10)).scalars().all()
-        return render_template("fortunes.html", fortunes=rows)
+        return render_template("fortunes.html", fortunes=ten_fortunes())
+
+    @app.route("/fortunes/logged-in")
+    @login_required
+    def fortunes_logged_in():
+        return render_template("fortunes.html", fortunes=ten_fortunes(), form=FlaskForm())
 
     return app
+
+
+def logged_in_cookie(secret_key: str) -> str:
+    """A session cookie of reader 1, as Flask-Login's login_user would leave it."""
+    app = create_app("sqlite://", secret_key)
+    with app.test_request_context("/"):
+        session.update({"_user_id": "1", "_fresh": True})
+        return app.session_interface.get_signing_serializer(app).dumps(dict(session))
 
 
 def fill(database_url: str) -> None:
@@ -62,6 +101,7 @@ def fill(database_url: str) -> None:
     with app.app_context():
         db.create_all()
         db.session.add_all(Fortune(id=i, message=m) for i, m in enumerate(FORTUNES, start=1))
+        db.session.add(Reader(id=1, name="reader"))
         db.session.commit()
         db.engine.dispose()
 

@@ -86,13 +86,14 @@ def answer_all(attempt: Attempt, rng: random.Random, upto: int | None = None) ->
         response.sequence, response.saved_at = 1, utcnow()
 
 
-SAVE_VALUES = {"single_choice": ("0", "1"), "true_false": ("true", "false")}
-
-
 def save_target(attempt: Attempt) -> tuple[Response, tuple[str, str]]:
-    """A question whose answer is one form field, and two answers to alternate between."""
-    response = next(r for r in attempt.responses if r.version.type in SAVE_VALUES)
-    return response, SAVE_VALUES[response.version.type]
+    """A question whose answer is one form field, and two answers to alternate between
+    (a single choice's first two field tokens, as its page names them, or true/false)."""
+    response = next(r for r in attempt.responses
+                    if r.version.type in ("single_choice", "true_false"))
+    if response.version.type == "true_false":
+        return response, ("true", "false")
+    return response, tuple(response.layout["tokens"][:2])
 
 
 def learners(count: int) -> list[User]:
@@ -183,6 +184,9 @@ def prepare(out: Path, clients: int, pool_size: int) -> None:
         write(out / f"{name}.tsv", rows)
     (out / "pool.txt").write_text("\n".join(str(a) for _, a in pooled))
     write(out / "reference.tsv", [["", "/fortunes"]])
+    from reference import logged_in_cookie  # benchmarks/ is on the path: run.py's folder
+    write(out / "reference-logged-in.tsv",
+          [[logged_in_cookie(current_app.config["SECRET_KEY"]), "/fortunes/logged-in"]])
 
 
 def main() -> None:
