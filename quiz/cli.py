@@ -164,18 +164,25 @@ def export_responses(output: Path | None) -> None:
 
 @stats_group.command("items")
 @click.argument("quiz_key")
+@click.option("--attempts", "which", type=click.Choice(["graded", "all", "first"]),
+              default="graded", show_default=True,
+              help="Which attempts count: those that make each learner's grade (by the "
+                   "quiz's grading method), all finished attempts, or each learner's first.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def stats_items(quiz_key: str, as_json: bool) -> None:
+def stats_items(quiz_key: str, which: str, as_json: bool) -> None:
     """Item analysis of QUIZ (Moodle's definitions)."""
     from .models import Quiz
     from .scores import item_report
     quiz = db.session.execute(db.select(Quiz).filter_by(key=quiz_key)).scalar_one_or_none()
     if quiz is None:
         raise click.ClickException(f"No quiz '{quiz_key}'.")
-    items, test = item_report(quiz)
+    report = item_report(quiz, which)
+    items, test, summary = report.items, report.test, report.summary
     if as_json:
         payload = {
             "quiz": quiz.key,
+            "attempts": which,
+            "scores": dataclasses.asdict(summary),
             "test": dataclasses.asdict(test),
             "items": [dict(dataclasses.asdict(i.stats), prompt=i.prompt, type=i.type,
                            paragraph=i.paragraph.anchor if i.paragraph else None,
@@ -183,11 +190,21 @@ def stats_items(quiz_key: str, as_json: bool) -> None:
         }
         click.echo(json.dumps(payload, indent=2))
         return
-    click.echo(f"{quiz.title}: {test.attempts} attempt(s), {len(items)} item(s)")
+    click.echo(f"{quiz.title}: {test.attempts} attempt(s) ({which}), {len(items)} item(s)")
+    click.echo(f"  alpha {_pct(test.alpha, 1)}  error ratio {_pct(test.error_ratio, 1)}  "
+               f"skewness {_num(summary.skewness)}  kurtosis {_num(summary.kurtosis)}"
+               + (f"  ({test.note})" if test.note else "")
+               + (f"  alpha by {test.by}" if test.alpha is not None else ""))
+    for reason in test.flags:
+        click.echo(f"  {reason}")
     for i in items:
         s = i.stats
         click.echo(f"  {s.key:40} facility {_pct(s.facility)}  discrimination "
                    f"{_pct(s.discrimination, 1)}  {'; '.join(s.flags)}")
+
+
+def _num(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def _pct(value, scale: float = 100) -> str:
