@@ -53,9 +53,19 @@ def _print_errors(errors) -> None:
 
 
 def _load(only: Path | None) -> None:
-    from .bankparse import read_library
+    from .bankparse import NotALibrary, read_library, read_path
     from .loader import LibraryInvalid, load_library
-    library = read_library(_questions_dir(), only)
+    root = _questions_dir()
+    if only is not None and root.resolve() != only.resolve() \
+            and root.resolve() not in only.resolve().parents:
+        raise click.ClickException(
+            f"{only} is outside the questions folder {root}, and banks load from there. "
+            f"Check it where it is with 'bank check {only}', then copy it into the questions "
+            "folder (or set QUESTIONS_DIR to its library).")
+    try:
+        library = read_library(root) if only is None else read_path(root, only)
+    except NotALibrary as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         with progress(library.questions, label="Loading questions") as questions:
             report = load_library(library, questions)
@@ -81,9 +91,14 @@ def init_command() -> None:
 @bank.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def check_command(path: Path | None) -> None:
-    """Check every bank (or only PATH); exit non-zero on any error."""
-    from .bankparse import read_library
-    library = read_library(_questions_dir(), path)
+    """Check every bank, or the library at PATH: a bank file, one document's folder, or a
+    questions folder (inside the configured one or not). Exit non-zero on any error."""
+    from .bankparse import NotALibrary, read_library, read_path
+    try:
+        library = read_library(_questions_dir()) if path is None \
+            else read_path(_questions_dir(), path)
+    except NotALibrary as exc:
+        raise click.ClickException(str(exc)) from None
     if library.errors:
         for error in library.errors:
             click.echo(str(error), err=True)
