@@ -431,17 +431,59 @@ def _check_across(library: Library) -> None:
 
 def read_library(root: Path, only: Path | None = None) -> Library:
     """Read every document under ``root`` and its banks (or only the bank or folder ``only``)."""
-    library = Library()
-    for folder in sorted(p for p in root.iterdir() if (p / DOCUMENT_FILE).is_file()):
-        document = read_document(folder, library.errors)
-        if document:
-            library.documents[document.slug] = document
+    documents = sorted(p for p in root.iterdir() if (p / DOCUMENT_FILE).is_file())
     banks = sorted(p for p in root.glob("*/*.yaml") if p.name != DOCUMENT_FILE)
     if only is not None:
         only = only.resolve()
         banks = [p for p in banks if p.resolve() == only or only in p.resolve().parents]
         if only.is_file() and only not in [p.resolve() for p in banks]:
             banks.append(only)
+    return _read(documents, banks)
+
+
+class NotALibrary(ValueError):
+    """A path that holds nothing a check could read: no document and no bank."""
+
+
+def read_path(root: Path, path: Path) -> Library:
+    """The library ``path`` holds, for checking it where it is.
+
+    Inside ``root`` (the configured questions folder) it selects that library's banks;
+    elsewhere it is a library of its own: a questions-style folder (one folder per
+    document), one document's folder, or a bank file, checked against the documents
+    beside it (in its document's folder) or else those under ``root``.
+    """
+    root, path = root.resolve(), path.resolve()
+    inside = path == root or root in path.parents
+    if path.is_file():
+        if not inside and (path.parent / DOCUMENT_FILE).is_file():
+            return _read([path.parent], [path])
+        return read_library(root, path)
+    if inside:
+        # Banks live one folder down (root/*/*.yaml), as read_library reads them.
+        if path == root or (path / DOCUMENT_FILE).is_file() or (
+                path.parent == root and _banks_in(path)):
+            return read_library(root, path)
+    elif (path / DOCUMENT_FILE).is_file():
+        return _read([path], _banks_in(path))
+    elif any((p / DOCUMENT_FILE).is_file() for p in path.iterdir()):
+        return read_library(path)
+    raise NotALibrary(
+        f"{path} holds no document and no bank: give a questions folder (one folder per "
+        f"document, each with its {DOCUMENT_FILE}), one document's folder, or a bank file")
+
+
+def _banks_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if p.name != DOCUMENT_FILE)
+
+
+def _read(folders: list[Path], banks: list[Path]) -> Library:
+    """Read the documents of ``folders``, then check ``banks`` against them."""
+    library = Library()
+    for folder in folders:
+        document = read_document(folder, library.errors)
+        if document:
+            library.documents[document.slug] = document
     for path in banks:
         if path.stat().st_size > MAX_BANK_BYTES:
             library.errors.append(BankError(str(path), 0, f"the file is larger than "

@@ -55,9 +55,19 @@ def _print_errors(errors) -> None:
 
 
 def _load(only: Path | None) -> None:
-    from .bankparse import read_library
+    from .bankparse import NotALibrary, read_library, read_path
     from .loader import LibraryInvalid, load_library
-    library = read_library(_questions_dir(), only)
+    root = _questions_dir()
+    if only is not None and root.resolve() != only.resolve() \
+            and root.resolve() not in only.resolve().parents:
+        raise click.ClickException(
+            f"{only} is outside the questions folder {root}, and banks load from there. "
+            f"Check it where it is with 'bank check {only}', then copy it into the questions "
+            "folder (or set QUESTIONS_DIR to its library).")
+    try:
+        library = read_library(root) if only is None else read_path(root, only)
+    except NotALibrary as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         with progress(library.questions, label="Loading questions") as questions:
             report = load_library(library, questions)
@@ -83,9 +93,14 @@ def init_command() -> None:
 @bank.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def check_command(path: Path | None) -> None:
-    """Check every bank (or only PATH); exit non-zero on any error."""
-    from .bankparse import read_library
-    library = read_library(_questions_dir(), path)
+    """Check every bank, or the library at PATH: a bank file, one document's folder, or a
+    questions folder (inside the configured one or not). Exit non-zero on any error."""
+    from .bankparse import NotALibrary, read_library, read_path
+    try:
+        library = read_library(_questions_dir()) if path is None \
+            else read_path(_questions_dir(), path)
+    except NotALibrary as exc:
+        raise click.ClickException(str(exc)) from None
     if library.errors:
         for error in library.errors:
             click.echo(str(error), err=True)
@@ -189,8 +204,12 @@ def export_responses(output: Path | None) -> None:
 
 @stats_group.command("items")
 @click.argument("quiz_key")
+@click.option("--attempts", "which", type=click.Choice(["graded", "all", "first"]),
+              default="graded", show_default=True,
+              help="Which attempts count: those that make each learner's grade (by the "
+                   "quiz's grading method), all finished attempts, or each learner's first.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def stats_items(quiz_key: str, as_json: bool) -> None:
+def stats_items(quiz_key: str, which: str, as_json: bool) -> None:
     """Item analysis of QUIZ (Moodle's definitions)."""
     from .models import Quiz
     from .scores import item_report
@@ -198,10 +217,13 @@ def stats_items(quiz_key: str, as_json: bool) -> None:
     if quiz is None:
         raise click.ClickException(f"No quiz '{quiz_key}'.")
     close_overdue_now()
-    items, test = item_report(quiz)
+    report = item_report(quiz, which)
+    items, test, summary = report.items, report.test, report.summary
     if as_json:
         payload = {
             "quiz": quiz.key,
+            "attempts": which,
+            "scores": dataclasses.asdict(summary),
             "test": dataclasses.asdict(test),
             "items": [dict(dataclasses.asdict(i.stats), prompt=i.prompt, type=i.type,
                            paragraph=i.paragraph.anchor if i.paragraph else None,
@@ -209,11 +231,21 @@ def stats_items(quiz_key: str, as_json: bool) -> None:
         }
         click.echo(json.dumps(payload, indent=2))
         return
-    click.echo(f"{quiz.title}: {test.attempts} attempt(s), {len(items)} item(s)")
+    click.echo(f"{quiz.title}: {test.attempts} attempt(s) ({which}), {len(items)} item(s)")
+    click.echo(f"  alpha {_pct(test.alpha, 1)}  error ratio {_pct(test.error_ratio, 1)}  "
+               f"skewness {_num(summary.skewness)}  kurtosis {_num(summary.kurtosis)}"
+               + (f"  ({test.note})" if test.note else "")
+               + (f"  alpha by {test.by}" if test.alpha is not None else ""))
+    for reason in test.flags:
+        click.echo(f"  {reason}")
     for i in items:
         s = i.stats
         click.echo(f"  {s.key:40} facility {_pct(s.facility)}  discrimination "
                    f"{_pct(s.discrimination, 1)}  {'; '.join(s.flags)}")
+
+
+def _num(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def _pct(value, scale: float = 100) -> str:

@@ -109,25 +109,37 @@ def _quiz(key: str) -> Quiz:
     return db.first_or_404(db.select(Quiz).filter_by(key=key))
 
 
+def _statistics(report, quiz: Quiz):
+    """``report`` of the quiz over the attempts the query string asks for (?attempts=)."""
+    from .scores import UnknownAttempts
+    try:
+        return report(quiz, request.args.get("attempts", "graded"))
+    except UnknownAttempts as exc:
+        abort(400, description=str(exc))
+
+
 @bp.route("/quizzes/<key>")
 def quiz_overview(key: str):
+    from .scores import WHICH_ATTEMPTS, overview
     quiz = _quiz(key)
-    from .scores import overview
-    return render_template("instructor/quiz_overview.html", quiz=quiz, summary=overview(quiz))
+    return render_template("instructor/quiz_overview.html", quiz=quiz,
+                           report=_statistics(overview, quiz), choices=WHICH_ATTEMPTS)
 
 
 @bp.route("/quizzes/<key>/items")
 def quiz_items(key: str):
-    from .scores import item_report
+    from .scores import WHICH_ATTEMPTS, item_report
     quiz = _quiz(key)
-    items, test = item_report(quiz)
+    report = _statistics(item_report, quiz)
+    items = report.items
     order = {id(item): n for n, item in enumerate(items)}
     table = sort_and_page(items, {
         "position": lambda i: order[id(i)], "facility": lambda i: i.stats.facility,
         "discrimination": lambda i: i.stats.discrimination,
         "flags": lambda i: -len(i.stats.flags),
     }, default="position", per_page=200)
-    return render_template("instructor/quiz_items.html", quiz=quiz, table=table, test=test,
+    return render_template("instructor/quiz_items.html", quiz=quiz, table=table,
+                           report=report, test=report.test, choices=WHICH_ATTEMPTS,
                            flagged=[i for i in items if i.stats.flags])
 
 

@@ -6,11 +6,12 @@ never a query per learner or per question.
 from __future__ import annotations
 
 import gc
+import math
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -89,14 +90,48 @@ def _gradebook() -> tuple[list[Quiz], list[GradebookRow]]:
     return quizzes, table
 
 
-def finished_percents(quiz: Quiz) -> list[float]:
-    return list(db.session.execute(
-        select(Attempt.percent).where(Attempt.quiz_id == quiz.id, Attempt.state == FINISHED)
-    ).scalars())
+# Which attempts the quiz reports count, as Moodle's "Calculate statistics from" offers.
+WHICH_ATTEMPTS = {
+    "graded": "the attempts that make each learner's grade",
+    "all": "all finished attempts",
+    "first": "each learner's first attempt",
+}
 
 
-def overview(quiz: Quiz) -> Summary:
-    return summarise(finished_percents(quiz))
+class UnknownAttempts(ValueError):
+    """A request for attempts other than those WHICH_ATTEMPTS names."""
+
+    def __init__(self, which: str) -> None:
+        super().__init__(f"Unknown choice of attempts '{which}': use one of "
+                         + ", ".join(WHICH_ATTEMPTS) + ".")
+
+
+def counted_attempts(quiz: Quiz, which: str) -> set[int] | None:
+    """The ids of the finished attempts a report counts, or None for all of them.
+
+    "graded" follows the quiz's grading method, as Moodle's default does: each learner's
+    highest, first or last attempt, or all of them when the grade is their average.
+    First and last are by the time of finishing, as the gradebook reads them.
+    """
+    if which not in WHICH_ATTEMPTS:
+        raise UnknownAttempts(which)
+    method = quiz.grading_method if which == "graded" else which
+    if method in ("all", "average"):
+        return None
+    rows = db.session.execute(
+        select(Attempt.id, Attempt.user_id, Attempt.percent)
+        .where(Attempt.quiz_id == quiz.id, Attempt.state == FINISHED)
+        .order_by(Attempt.user_id, Attempt.finished_at, Attempt.id)
+    )
+    counted = set()
+    for _user, group in groupby(rows, key=attrgetter("user_id")):
+        attempts = list(group)
+        if method == "highest":  # the earliest of equal best attempts
+            chosen = max(reversed(attempts), key=attrgetter("percent"))
+        else:
+            chosen = attempts[0] if method == "first" else attempts[-1]
+        counted.add(chosen.id)
+    return counted
 
 
 @dataclass
@@ -108,16 +143,31 @@ class ItemReport:
     choices: list[dict]  # distractor analysis: text, correct, picks, high, low
 
 
-def item_report(quiz: Quiz) -> tuple[list[ItemReport], TestStats]:
-    """Moodle's item statistics for every question asked in the quiz's finished attempts."""
+@dataclass
+class QuizStatistics:
+    which: str  # the attempts counted: a key of WHICH_ATTEMPTS
+    summary: Summary  # of the counted attempts' percentages
+    test: TestStats
+    items: list[ItemReport]  # empty for the overview, which shows none
+
+
+def overview(quiz: Quiz, which: str = "graded") -> QuizStatistics:
+    """The score distribution and the test statistics of the quiz's counted attempts."""
     with collector_paused():
-        return _item_report(quiz)
+        return _quiz_statistics(quiz, which, details=False)
 
 
-def _item_report(quiz: Quiz) -> tuple[list[ItemReport], TestStats]:
+def item_report(quiz: Quiz, which: str = "graded") -> QuizStatistics:
+    """Moodle's item statistics for every question asked in the counted attempts."""
+    with collector_paused():
+        return _quiz_statistics(quiz, which, details=True)
+
+
+def _quiz_statistics(quiz: Quiz, which: str, details: bool) -> QuizStatistics:
+    counted = counted_attempts(quiz, which)
     rows = db.session.execute(
-        select(Response.attempt_id, Question.key, Response.marks, Response.max_marks,
-               Response.answer, Response.version_id, Attempt.percent)
+        select(Response.attempt_id, Question.key, Response.marks, Response.fraction,
+               Response.max_marks, Response.answer, Response.version_id, Attempt.percent)
         .join(Attempt, Attempt.id == Response.attempt_id)
         .join(QuestionVersion, QuestionVersion.id == Response.version_id)
         .join(Question, Question.id == QuestionVersion.question_id)
@@ -126,28 +176,40 @@ def _item_report(quiz: Quiz) -> tuple[list[ItemReport], TestStats]:
         # this order from its indexes instead of sorting them all
         .order_by(Attempt.id, Response.slot)
     ).all()
+    if counted is not None:
+        rows = [row for row in rows if row.attempt_id in counted]
     by_attempt: dict[int, dict[str, float]] = defaultdict(dict)
+    possible: dict[int, float] = defaultdict(float)
     percent_of: dict[int, float] = {}
     max_marks: dict[str, float] = {}
     version_of: dict[str, int] = {}
-    for attempt_id, key, marks, maximum, _answer, version_id, percent in rows:
-        by_attempt[attempt_id][key] = marks or 0.0
-        percent_of[attempt_id] = percent
-        max_marks.setdefault(key, maximum)
+    for row in rows:
+        # The marks from the stored fraction, unrounded, so that sums of squares do
+        # not drift; the rounded marks only where an old response kept no fraction.
+        marks = (row.fraction * row.max_marks if row.fraction is not None
+                 else row.marks or 0.0)
+        by_attempt[row.attempt_id][row.key] = marks
+        possible[row.attempt_id] += row.max_marks
+        percent_of[row.attempt_id] = row.percent
+        max_marks.setdefault(row.key, row.max_marks)
         # An edited question has several versions among the attempts: describe the latest.
-        version_of[key] = max(version_id, version_of.get(key, 0))
-    versions = _versions({row[5] for row in rows})
+        version_of[row.key] = max(row.version_id, version_of.get(row.key, 0))
+    percents = [100 * math.fsum(marks.values()) / possible[a] if possible[a] else 0.0
+                for a, marks in by_attempt.items()]
+    summary = summarise(percents)
+    versions = _versions({row.version_id for row in rows}) if details else {}
     guesses = {k: get_type(versions[v].type).random_guess(versions[v].data)
-               for k, v in version_of.items()}
+               for k, v in version_of.items()} if details else {}
     items, test = item_analysis(list(by_attempt.values()), max_marks, guesses)
-    picks = _distractors(rows, percent_of, versions)
     reports = []
-    for item in items:
-        version = versions[version_of[item.key]]
-        cited = version.citations[0].paragraph if version.citations else None
-        reports.append(ItemReport(item, version.prompt, version.type, cited,
-                                  picks.get(item.key, [])))
-    return reports, test
+    if details:
+        picks = _distractors(rows, percent_of, versions)
+        for item in items:
+            version = versions[version_of[item.key]]
+            cited = version.citations[0].paragraph if version.citations else None
+            reports.append(ItemReport(item, version.prompt, version.type, cited,
+                                      picks.get(item.key, [])))
+    return QuizStatistics(which, summary, test, reports)
 
 
 def _versions(ids: set[int]) -> dict[int, QuestionVersion]:
@@ -167,25 +229,25 @@ def _distractors(rows, percent_of: dict[int, float], versions) -> dict[str, list
     low, high = set(ranked[:band]), set(ranked[-band:]) if band else set()
     # Choices are counted by their text, so versions that reorder or edit them add up.
     result: dict[str, dict[str, dict]] = {}
-    for attempt_id, key, _marks, _maximum, answer, version_id, _percent in rows:
-        version = versions[version_id]
+    for row in rows:
+        version = versions[row.version_id]
         kind = get_type(version.type)
         choices = kind.choice_options(version.data)
         if choices is None:
             continue
         options = [{"text": text, "correct": right, "picks": 0, "high": 0, "low": 0}
                    for text, right in choices]
-        table = result.setdefault(key, {})
+        table = result.setdefault(row.key, {})
         for option in options:
             table.setdefault(option["text"], option)
-        for index in kind.picked_options(version.data, answer):
+        for index in kind.picked_options(version.data, row.answer):
             if isinstance(index, bool) or not isinstance(index, int) \
                     or not 0 <= index < len(options):
                 continue
-            row = table[options[index]["text"]]
-            row["picks"] += 1
-            row["high"] += attempt_id in high
-            row["low"] += attempt_id in low
+            choice = table[options[index]["text"]]
+            choice["picks"] += 1
+            choice["high"] += row.attempt_id in high
+            choice["low"] += row.attempt_id in low
     return {key: list(table.values()) for key, table in result.items()}
 
 

@@ -1,8 +1,10 @@
 """Score statistics: summaries, grading methods and Moodle's item analysis.
 
 Pure functions over plain numbers; the queries that feed them live in scores.py.
-Definitions follow Moodle's quiz statistics report (question/classes/statistics),
-so instructors can compare the figures with the platform they know.
+Definitions follow Moodle's quiz statistics report (mod/quiz/report/statistics and
+question/classes/statistics), so instructors can compare the figures with the platform
+they know; docs/statistics.md says which definition each figure follows and where ours
+differs on purpose.
 """
 from __future__ import annotations
 
@@ -17,6 +19,12 @@ HISTOGRAM_BINS = 10
 # Thresholds for flagging items, from common item-analysis guidance (and Moodle's docs).
 TOO_EASY, TOO_HARD = 0.90, 0.20
 POOR_DISCRIMINATION = 20.0  # discrimination index, in percent
+
+NEGATIVE_ALPHA = ("negative alpha: the items' marks vary more on their own than the total "
+                  "does, so learners who do well on some do badly on others and the test "
+                  "does not measure one thing consistently (or there are too few attempts); "
+                  "an error ratio over 100% means the measurement error is larger than "
+                  "the spread of the scores")
 
 
 def final_grade(method: str, percents: Sequence[float]) -> float | None:
@@ -39,6 +47,8 @@ class Summary:
     median: float | None
     sd: float | None  # sample standard deviation; None below two values
     histogram: list[int]  # counts in bins of 10 percentage points; 100 goes in the last
+    skewness: float | None = None  # Moodle's k3 / k2^1.5; None below three values
+    kurtosis: float | None = None  # Moodle's k4 / k2^2 (0 for a normal); None below four
 
     @property
     def bins(self) -> list[tuple[str, int]]:
@@ -51,13 +61,35 @@ def summarise(percents: Sequence[float]) -> Summary:
         histogram[min(int(p // 10), HISTOGRAM_BINS - 1) if p >= 0 else 0] += 1
     if not percents:
         return Summary(0, None, None, None, histogram)
+    skewness, kurtosis = shape(percents)
     return Summary(
         count=len(percents),
         mean=statistics.fmean(percents),
         median=statistics.median(percents),
         sd=statistics.stdev(percents) if len(percents) > 1 else None,
         histogram=histogram,
+        skewness=skewness,
+        kurtosis=kurtosis,
     )
+
+
+def shape(values: Sequence[float]) -> tuple[float | None, float | None]:
+    """Skewness and kurtosis as Moodle's quiz statistics compute them, from the
+    k-statistics k2, k3 and k4 of the scores (both None while the scores are all equal)."""
+    s = len(values)
+    if s < 3:
+        return None, None
+    mean = math.fsum(values) / s
+    m2, m3, m4 = (math.fsum((v - mean) ** p for v in values) / s for p in (2, 3, 4))
+    k2 = s * m2 / (s - 1)
+    if not k2 or all(v == values[0] for v in values):
+        return None, None
+    k3 = s * s * m3 / ((s - 1) * (s - 2))
+    skewness = k3 / k2 ** 1.5
+    if s < 4:
+        return skewness, None
+    k4 = s * s * ((s + 1) * m4 - 3 * (s - 1) * m2 * m2) / ((s - 1) * (s - 2) * (s - 3))
+    return skewness, k4 / (k2 * k2)
 
 
 @dataclass
@@ -66,7 +98,7 @@ class ItemStats:
     max_marks: float
     count: int  # attempts that asked the item
     random_guess: float
-    facility: float | None = None  # mean mark / max mark, 0..1
+    facility: float | None = None  # mean mark / max mark, 0..1; None for a 0-mark item
     sd: float | None = None  # of the mark / max mark, 0..1
     intended_weight: float | None = None  # percent
     effective_weight: float | None = None  # percent; None when covariance is negative
@@ -74,17 +106,20 @@ class ItemStats:
     efficiency: float | None = None  # percent: discrimination / its maximum possible
     negative_covariance: bool = False
     covariance_overall: float | None = None  # with the attempt's total, for effective weight
+    positions: list[int] = field(default_factory=list)  # where it was asked, from 1
     flags: list[str] = field(default_factory=list)
 
 
 @dataclass
 class TestStats:
     attempts: int
-    items: int
+    items: int  # the k of alpha: questions, or positions when attempts drew different ones
     alpha: float | None  # coefficient of internal consistency, percent (KR-20 for 0/1 items)
     error_ratio: float | None  # percent
     standard_error: float | None  # in marks
     note: str = ""
+    by: str = "question"  # what alpha's items are: "question", or "position" (Moodle's slot)
+    flags: list[str] = field(default_factory=list)
 
 
 def _variance(values: Sequence[float]) -> float | None:
@@ -111,42 +146,58 @@ def item_analysis(attempts: Sequence[dict[str, float]], max_marks: dict[str, flo
                   guesses: dict[str, float]) -> tuple[list[ItemStats], TestStats]:
     """Item and test statistics from each attempt's marks per item key.
 
-    ``attempts`` holds one mapping per finished attempt, item key -> marks earned;
-    an item absent from an attempt was not asked in it.
+    ``attempts`` holds one mapping per finished attempt, item key -> marks earned, in the
+    order the items were asked (their positions); an item absent from an attempt was not
+    asked in it.
     """
-    totals = [sum(a.values()) for a in attempts]
+    totals = [math.fsum(a.values()) for a in attempts]
     # Which attempts asked each item, in order: one pass over the answers, not one per item.
     asked_in: dict[str, list[int]] = {}
+    positions: dict[str, set[int]] = {}
     for index, attempt in enumerate(attempts):
-        for key in attempt:
+        for position, key in enumerate(attempt, start=1):
             asked_in.setdefault(key, []).append(index)
+            positions.setdefault(key, set()).add(position)
     items: list[ItemStats] = []
     for key, maximum in max_marks.items():
         indexes = asked_in.get(key, [])
         marks = [attempts[i][key] for i in indexes]
-        others = [totals[i] - attempts[i][key] for i in indexes]
-        overall = [totals[i] for i in indexes]
-        item = ItemStats(key, maximum, len(marks), guesses.get(key, 0.0))
+        item = ItemStats(key, maximum, len(marks), guesses.get(key, 0.0),
+                         positions=sorted(positions.get(key, ())))
         items.append(item)
-        if not marks:
-            continue
-        item.facility = statistics.fmean(marks) / maximum
-        variance, other_variance = _variance(marks), _variance(others)
-        if variance is None:
-            continue
-        item.sd = math.sqrt(variance) / maximum
-        covariance = _covariance(marks, others)
-        covariance_max = _covariance(sorted(marks), sorted(others))
-        item.covariance_overall = _covariance(marks, overall)
-        if variance * other_variance:
-            item.discrimination = 100 * covariance / math.sqrt(variance * other_variance)
-        if covariance_max:
-            item.efficiency = 100 * covariance / covariance_max
-        item.negative_covariance = item.covariance_overall < 0
+        if marks:
+            _describe(item, marks, [totals[i] for i in indexes])
     _weights(items, attempts)
     for item in items:
         item.flags = flag(item)
     return items, _test_stats(attempts, max_marks, totals)
+
+
+def _describe(item: ItemStats, marks: list[float], overall: list[float]) -> None:
+    """An item's figures from its marks and the totals of the attempts that asked it.
+
+    Its discrimination correlates its marks with the rest of the test (total minus the
+    item) whether it was fixed or drawn at random: Moodle correlates a drawn question with
+    the total including it, which adds the item's own variance to both sides and reads
+    higher the shorter the test; the rest of the test keeps fixed and drawn questions on
+    one scale."""
+    maximum = item.max_marks
+    others = [t - m for t, m in zip(overall, marks, strict=True)]
+    if maximum:  # a question worth no marks has no facility (as in Moodle)
+        item.facility = statistics.fmean(marks) / maximum
+    variance, other_variance = _variance(marks), _variance(others)
+    if variance is None:
+        return
+    if maximum:
+        item.sd = math.sqrt(variance) / maximum
+    covariance = _covariance(marks, others)
+    covariance_max = _covariance(sorted(marks), sorted(others))
+    item.covariance_overall = _covariance(marks, overall)
+    if variance * other_variance:
+        item.discrimination = 100 * covariance / math.sqrt(variance * other_variance)
+    if covariance_max:
+        item.efficiency = 100 * covariance / covariance_max
+    item.negative_covariance = item.covariance_overall < 0
 
 
 def _weights(items: list[ItemStats], attempts: Sequence[dict[str, float]]) -> None:
@@ -167,25 +218,41 @@ def _weights(items: list[ItemStats], attempts: Sequence[dict[str, float]]) -> No
             item.effective_weight = 100 * math.sqrt(covariance) / root_sum
 
 
+def _columns(attempts: Sequence[dict[str, float]], max_marks: dict[str, float]
+             ) -> tuple[str, list[list[float]]] | str:
+    """The marks of alpha's items, one list per item: by question when every attempt asked
+    the same ones, else by position (Moodle's slots), which needs attempts of one length.
+    An item worth no marks in every attempt adds nothing to any score and is left out.
+    A note instead when neither applies."""
+    first = attempts[0]
+    if all(a.keys() == first.keys() for a in attempts):
+        return "question", [[a[k] for a in attempts] for k in first if max_marks.get(k)]
+    if any(len(a) != len(first) for a in attempts):
+        return "not computed: the attempts asked different numbers of questions"
+    rows = [list(a.items()) for a in attempts]
+    return "position", [[mark for _, mark in column] for column in zip(*rows, strict=True)
+                        if any(max_marks.get(key) for key, _ in column)]
+
+
 def _test_stats(attempts, max_marks, totals) -> TestStats:
-    keys = set(max_marks)
-    same_items = attempts and all(set(a) == set(attempts[0]) for a in attempts)
-    if not same_items:
-        note = "not computed: the attempts drew different questions" if attempts else ""
-        return TestStats(len(attempts), len(keys), None, None, None, note)
-    asked = sorted(attempts[0])
+    if not attempts:
+        return TestStats(0, 0, None, None, None)
+    columns = _columns(attempts, max_marks)
+    if isinstance(columns, str):
+        return TestStats(len(attempts), 0, None, None, None, columns)
+    by, columns = columns
+    k = len(columns)
     total_variance = _variance(totals)
-    if len(asked) < 2 or not total_variance:
-        return TestStats(len(attempts), len(asked), None, None, None,
-                         "not computed: needs two items and scores that differ")
-    item_variance = sum(_variance([a[k] for a in attempts]) or 0.0 for k in asked)
-    k = len(asked)
+    if k < 2 or not total_variance:
+        return TestStats(len(attempts), k, None, None, None,
+                         "not computed: needs two items and scores that differ", by)
+    item_variance = math.fsum(_variance(column) or 0.0 for column in columns)
     alpha = 100 * k / (k - 1) * (1 - item_variance / total_variance)
-    if alpha >= 100 or alpha < 0:
-        return TestStats(len(attempts), k, alpha, None, None)
-    error_ratio = 100 * math.sqrt(1 - alpha / 100)
+    # Reported whatever alpha is, as Moodle does; alpha cannot exceed 100 but for rounding.
+    error_ratio = 100 * math.sqrt(max(0.0, 1 - alpha / 100))
     return TestStats(len(attempts), k, alpha, error_ratio,
-                     error_ratio / 100 * math.sqrt(total_variance))
+                     error_ratio / 100 * math.sqrt(total_variance), by=by,
+                     flags=[NEGATIVE_ALPHA] if alpha < 0 else [])
 
 
 def flag(item: ItemStats) -> list[str]:

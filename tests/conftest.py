@@ -192,3 +192,16 @@ def typed_app(tmp_path):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def people(typed_app):
+    """Signed-in clients of the typed app: learners ann and bob, and a teacher."""
+    add_user(typed_app, "ann")
+    add_user(typed_app, "bob")
+    add_user(typed_app, "teacher", role="instructor")
+    clients = {}
+    for name in ("ann", "bob", "teacher"):
+        clients[name] = typed_app.test_client()
+        log_in(clients[name], name)
+    return clients

@@ -98,3 +98,33 @@ def test_an_instructor_writes_a_question_and_a_learner_takes_a_quiz_with_it(live
     expect(page.locator(".score")).to_contain_text("2 out of 2")
     expect(page.locator("#q1 mark")).to_have_text(QUOTE)
     shot(page, "authoring-learner-review")
+
+
+
+def numbered_markers(page) -> list[str]:
+    """The numbers Chromium draws before the items of the page's ordered lists, read from
+    its accessibility tree (the DOM does not hold them)."""
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    names = [n.get("name", {}).get("value", "").strip() for n in nodes
+             if n.get("role", {}).get("value") == "ListMarker"]
+    return [name for name in names if name.rstrip(".").isdigit()]
+
+
+def test_a_questions_history_numbers_each_version_by_its_number(tmp_path, page):
+    questions = fixture_library(tmp_path, "all_types.yaml")
+    app = make_app(tmp_path, questions_dir=questions, TESTING=False)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    bank = questions / "nato-bih" / "all_types.yaml"
+    bank.write_text(bank.read_text().replace("In which year did", "In what year did"))
+    assert app.test_cli_runner().invoke(args=["bank", "load"]).exit_code == 0
+    add_user(app, "ines", role="instructor")
+    with serve(app) as base:
+        log_in(page, base, "ines")
+        page.goto(f"{base}/instructor/authoring/questions/t-multi")
+        assert page.locator("ol.versions h3").all_inner_texts() == ["Version 1 (current)"]
+        assert numbered_markers(page) == ["1."]
+        page.goto(f"{base}/instructor/authoring/questions/t-single")
+        assert page.locator("ol.versions h3").all_inner_texts() == [
+            "Version 2 (current)", "Version 1"]
+        assert numbered_markers(page) == ["2.", "1."]

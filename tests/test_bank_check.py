@@ -237,3 +237,68 @@ def test_unquoted_yes_and_no_are_caught_before_they_become_true_and_false(tmp_pa
     assert any(e.endswith(":6: question 'q-good': 'choices' holds an unquoted "
                           "yes/no/on/off/true/false, which YAML reads as true or false; put the "
                           "text in quotes") for e in errors)
+
+
+BAD_QUOTE = GOOD_QUESTION.replace("quote: the sky was blue", "quote: the sea was green")
+
+
+def outside_library(tmp_path: Path, questions: str) -> Path:
+    """A questions-style folder outside the configured one: sample/ with one bank."""
+    (tmp_path / "elsewhere").mkdir()
+    make_library(tmp_path / "elsewhere", "document: sample\nquestions:\n" + questions)
+    return tmp_path / "elsewhere"
+
+
+@pytest.fixture
+def checker(app):
+    """`bank check` of the app whose configured questions folder is the shipped one."""
+    return lambda *args: app.test_cli_runner().invoke(args=["bank", "check", *map(str, args)])
+
+
+def test_a_questions_folder_elsewhere_is_checked_as_its_own_library(tmp_path, checker):
+    library = outside_library(tmp_path, BAD_QUOTE)
+    result = checker(library)
+    assert result.exit_code == 1
+    assert (f"{library.resolve() / 'sample' / 'bank.yaml'}:10: question 'q-good': quote "
+            'not found in p2: "the sea was green"') in result.output
+    assert "OK" not in result.output
+    (library / "sample" / "bank.yaml").write_text("document: sample\nquestions:\n"
+                                                  + GOOD_QUESTION)
+    result = checker(library)
+    assert result.exit_code == 0
+    assert result.output == "OK: 1 document(s), 1 question(s), 0 quiz(zes).\n"
+
+
+def test_one_document_folder_elsewhere_is_checked_with_its_banks(tmp_path, checker):
+    folder = outside_library(tmp_path, BAD_QUOTE) / "sample"
+    result = checker(folder)
+    assert result.exit_code == 1 and 'not found in p2: "the sea was green"' in result.output
+    # A bank file in it is checked against its own document, not the configured ones.
+    result = checker(folder / "bank.yaml")
+    assert result.exit_code == 1 and 'not found in p2: "the sea was green"' in result.output
+    assert "unknown document" not in result.output
+
+
+def test_a_folder_that_holds_no_library_is_refused(tmp_path, checker):
+    (tmp_path / "empty").mkdir()
+    result = checker(tmp_path / "empty")
+    assert result.exit_code == 1 and "OK" not in result.output
+    assert (f"Error: {(tmp_path / 'empty').resolve()} holds no document and no bank: give a "
+            "questions folder") in result.output
+    # Inside the configured library too: a folder that holds no bank, one level down.
+    library = outside_library(tmp_path, GOOD_QUESTION)
+    (library / "sample" / "images").mkdir()
+    app = make_app(tmp_path, questions_dir=library)
+    result = app.test_cli_runner().invoke(
+        args=["bank", "check", str(library / "sample" / "images")])
+    assert result.exit_code == 1 and "holds no document and no bank" in result.output
+    result = app.test_cli_runner().invoke(args=["bank", "check", str(library / "sample")])
+    assert result.output == "OK: 1 document(s), 1 question(s), 0 quiz(zes).\n"
+
+
+def test_loading_a_folder_outside_the_questions_folder_is_refused(tmp_path, app):
+    library = outside_library(tmp_path, GOOD_QUESTION)
+    result = app.test_cli_runner().invoke(args=["bank", "load", str(library)])
+    assert result.exit_code == 1
+    assert "is outside the questions folder" in result.output
+    assert f"'bank check {library}'" in result.output
