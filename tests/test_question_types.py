@@ -95,7 +95,7 @@ questions:
 quizzes:
   - id: years
     title: Years
-    select: {all: true}
+    select: {questions: [pfp-year]}
 '''
 
 
