@@ -244,25 +244,29 @@ def test_choices_are_real_alternatives_not_catch_alls():
 
 
 def expected_pool(quiz: dict) -> int:
+    """How many questions one attempt of ``quiz`` holds: its pool, or its random count."""
     select = quiz["select"]
     if "section" in select:
-        return sum(1 for q in QUESTIONS
+        pool = sum(1 for q in QUESTIONS
                    if (section_of(number(as_list(q["source"])[0])) + "/")
                    .startswith(select["section"] + "/"))
-    if "tags" in select:
-        return sum(1 for q in QUESTIONS if set(select["tags"]) & set(q.get("tags", [])))
-    assert select.get("all") is True
-    return min(select.get("count", len(QUESTIONS)), len(QUESTIONS))
+    elif "tags" in select:
+        pool = sum(1 for q in QUESTIONS if set(select["tags"]) & set(q.get("tags", [])))
+    else:
+        assert select.get("all") is True
+        pool = len(QUESTIONS)
+    return min(select.get("count", pool), pool)
 
 
 def test_the_issue_quizzes_are_defined_with_their_selections():
     assert {"overview", "evolution", "key-areas", "timeline", "acronyms", "quick",
             "whole-document"} <= set(QUIZZES)
-    assert QUIZZES["overview"]["select"] == {"section": HEADINGS[1]}
-    assert QUIZZES["evolution"]["select"] == {"section": HEADINGS[9]}
-    assert QUIZZES["key-areas"]["select"] == {"section": HEADINGS[15]}
+    assert QUIZZES["overview"]["select"]["section"] == HEADINGS[1]
+    assert QUIZZES["evolution"]["select"]["section"] == HEADINGS[9]
+    assert QUIZZES["key-areas"]["select"]["section"] == HEADINGS[15]
     assert QUIZZES["quick"]["select"] == {"all": True, "count": 10}
-    assert QUIZZES["whole-document"]["select"] == {"all": True}
+    assert QUIZZES["whole-document"]["select"] == {"all": True, "count": 25}
+    assert QUIZZES["whole-document"]["shuffle_questions"] is False
     assert "timeline" in QUIZZES["timeline"]["select"]["tags"]
     assert "acronyms" in QUIZZES["acronyms"]["select"]["tags"]
     quizzes = yaml.safe_load((BANK_DIR / "bank.yaml").read_text(encoding="utf-8"))["quizzes"]
@@ -280,4 +284,26 @@ def test_each_quiz_draws_its_questions(app, key):
         quiz = db.session.execute(db.select(Quiz).filter_by(key=key)).scalar_one()
         attempt = start_attempt(user, quiz)
         assert len(attempt.responses) == expected
+        db.session.rollback()
+
+
+def test_every_quiz_fits_one_sitting():
+    for key, quiz in QUIZZES.items():
+        assert expected_pool(quiz) <= 25, key
+
+
+def test_the_whole_page_is_asked_in_the_document_s_order(app):
+    """Each question comes after those citing earlier paragraphs, whatever bank file it is
+    written in (the files' alphabetical order was followed before)."""
+    add_user(app, "learner")
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username="learner")).scalar_one()
+        quiz = db.session.execute(db.select(Quiz).filter_by(key="whole-document")).scalar_one()
+        attempt = start_attempt(user, quiz)
+        slots = sorted(attempt.responses, key=lambda r: r.slot)
+        cited = [r.version.citations[0].paragraph.number for r in slots]
+        assert len(cited) == 25 and cited == sorted(cited), cited
+        files = {q["id"]: path.name for path in bank_files()
+                 for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]}
+        assert len({files[r.version.question.key] for r in slots}) > 1
         db.session.rollback()
