@@ -154,11 +154,15 @@ def test_numbers_in_quotes_are_read_with_thousands_separators():
 
 
 def test_every_numeric_answer_is_written_in_its_evidence_quote():
+    """Or, for a question relating two paragraphs, is the difference of two quoted numbers
+    (years between two events)."""
     numeric = [q for q in QUESTIONS if q["type"] == "numeric"]
     assert numeric
     for q in numeric:
         quoted = set().union(*(numbers_in(c["quote"]) for c in as_list(q["source"])))
-        assert float(q["answer"]) in quoted, (q["id"], q["answer"])
+        differences = {abs(a - b) for a in quoted for b in quoted} if len(
+            {number(c) for c in as_list(q["source"])}) > 1 else set()
+        assert float(q["answer"]) in quoted | differences, (q["id"], q["answer"])
 
 
 def test_every_ordering_item_and_matching_pair_has_its_own_citation():
@@ -307,3 +311,44 @@ def test_the_whole_page_is_asked_in_the_document_s_order(app):
                  for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]}
         assert len({files[r.version.question.key] for r in slots}) > 1
         db.session.rollback()
+
+
+def test_the_shipped_banks_pass_the_lint_with_no_errors(runner):
+    result = runner.invoke(args=["bank", "lint"])
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().splitlines()[-1].startswith("0 error(s),"), result.output
+
+
+def test_at_least_25_questions_relate_two_paragraphs_citing_both():
+    """Contrasts, causes and consequences, one actor in two roles: the question's own source
+    cites each paragraph it relates, and the quiz of connections draws them."""
+    relating = [q["id"] for q in QUESTIONS
+                if len({number(c) for c in as_list(q["source"])}) >= 2
+                and "connections" in q.get("tags", [])]
+    assert len(relating) >= 25, relating
+    assert QUIZZES["connections"]["select"]["tags"] == ["connections"]
+
+
+# What an explanation that teaches says beyond the fact: a contrast, a cause, a sequence, or
+# why the tempting answer is wrong.
+TEACHING = re.compile(r"\b(not|no|neither|nor|nothing|but|whereas|unlike|rather|instead|while|"
+                      r"although|because|so|only|than|different|separate|belongs?|confus\w*|"
+                      r"other|later|earlier|before|after|then|first|tempting|opposite|both|two|"
+                      r"beside|also|mix)\b", re.IGNORECASE)
+
+
+def test_at_least_80_percent_of_explanations_teach():
+    teaching = [q["id"] for q in QUESTIONS
+                if len(fold(q["explanation"])) >= 150 and TEACHING.search(q["explanation"])]
+    assert len(teaching) >= 0.8 * len(QUESTIONS), sorted(
+        {q["id"] for q in QUESTIONS} - set(teaching))
+
+
+def test_keyed_choices_are_placed_at_various_positions():
+    places = Counter()
+    for q in QUESTIONS:
+        if q["type"] == "single_choice":
+            texts = [str(c["text"] if isinstance(c, dict) else c) for c in q["choices"]]
+            places[texts.index(str(q["answer"]))] += 1
+    assert len(places) >= 3, places
+    assert max(places.values()) <= 0.5 * sum(places.values()), places

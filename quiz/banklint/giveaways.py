@@ -65,10 +65,14 @@ def secrets(item: Item) -> list[Secret]:
         others = set().union(*(content(c["text"]) for i, c in enumerate(data["choices"])
                                if i not in correct)) if len(data["choices"]) > len(correct) \
             else set()
+        # One of several keyed choices, a single plain word ("Planning", "Media") tells little
+        # when seen elsewhere; a name or number ("Afghanistan", "2006") alone still does.
+        least = 2 if item.type == "multiple_response" else 1
         for i in correct:
             text = data["choices"][i]["text"]
             keyed = content(text)
-            if keyed and not keyed <= others and words(text) not in own \
+            telling = len(keyed) >= least or any(c.isdigit() for c in text)
+            if keyed and telling and not keyed <= others and words(text) not in own \
                     and not keyed <= content(item.prompt):
                 found.append(Secret("choice", text, _trimmed(text)))
     elif item.type == "short_answer":
