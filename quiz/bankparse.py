@@ -499,4 +499,24 @@ def _read(folders: list[Path], banks: list[Path]) -> Library:
         library.quizzes += quizzes
         library.errors += errors
     _check_across(library)
+    library.questions = in_document_order(library.questions, library.documents)
     return library
+
+
+def in_document_order(questions: list[QuestionSpec], documents: Mapping[str, DocumentSpec]
+                      ) -> list[QuestionSpec]:
+    """Questions in the order of what they cite: by document, the paragraph of their first
+    citation and where its quote starts in it; bank order among equals. The loader numbers
+    questions in this order, and a quiz that keeps its order follows the document."""
+    finder = QuoteFinder()
+    texts = {slug: {b.number: b.text for b in d.blocks} for slug, d in documents.items()}
+
+    def place(indexed: tuple[int, QuestionSpec]) -> tuple:
+        index, q = indexed
+        if not q.citations:
+            return (q.document, 0, 0, index)
+        cite = q.citations[0]
+        span = finder.find(texts.get(q.document, {}).get(cite.paragraph, ""), cite.quote)
+        return (q.document, cite.paragraph, span[0] if span else 0, index)
+
+    return [q for _, q in sorted(enumerate(questions), key=place)]

@@ -39,7 +39,8 @@ class LazyGroup(AppGroup):
 
 
 bank = LazyGroup("bank", help="Check and load question banks.",
-                 lazy={"coverage": "quiz.coverage:coverage_command"})
+                 lazy={"coverage": "quiz.coverage:coverage_command",
+                       "lint": "quiz.banklint.commands:lint_command"})
 users = AppGroup("users", help="Manage accounts.")
 demo = LazyGroup("demo", help="Demonstration data.", lazy={"seed": "quiz.demo:seed_command"})
 

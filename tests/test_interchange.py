@@ -72,7 +72,9 @@ def browser_question(app):
 def test_yaml_export_loads_back_to_the_same_questions_and_quizzes(app, tmp_path):
     quiz_key = browser_question(app)
     path, output = export(app, "yaml", tmp_path)
-    assert "Exported 124 question(s) as yaml" in output
+    with app.app_context():  # every shipped question, the retired one and the browser's
+        total = db.session.execute(db.select(db.func.count()).select_from(Question)).scalar_one()
+    assert total > 100 and f"Exported {total} question(s) as yaml" in output
     original = by_key(app)
     copy, folder = empty_app(tmp_path, "copy")
     shutil.copy(path, folder / "exported.yaml")

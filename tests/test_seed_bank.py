@@ -154,11 +154,15 @@ def test_numbers_in_quotes_are_read_with_thousands_separators():
 
 
 def test_every_numeric_answer_is_written_in_its_evidence_quote():
+    """Or, for a question relating two paragraphs, is the difference of two quoted numbers
+    (years between two events)."""
     numeric = [q for q in QUESTIONS if q["type"] == "numeric"]
     assert numeric
     for q in numeric:
         quoted = set().union(*(numbers_in(c["quote"]) for c in as_list(q["source"])))
-        assert float(q["answer"]) in quoted, (q["id"], q["answer"])
+        differences = {abs(a - b) for a in quoted for b in quoted} if len(
+            {number(c) for c in as_list(q["source"])}) > 1 else set()
+        assert float(q["answer"]) in quoted | differences, (q["id"], q["answer"])
 
 
 def test_every_ordering_item_and_matching_pair_has_its_own_citation():
@@ -244,25 +248,29 @@ def test_choices_are_real_alternatives_not_catch_alls():
 
 
 def expected_pool(quiz: dict) -> int:
+    """How many questions one attempt of ``quiz`` holds: its pool, or its random count."""
     select = quiz["select"]
     if "section" in select:
-        return sum(1 for q in QUESTIONS
+        pool = sum(1 for q in QUESTIONS
                    if (section_of(number(as_list(q["source"])[0])) + "/")
                    .startswith(select["section"] + "/"))
-    if "tags" in select:
-        return sum(1 for q in QUESTIONS if set(select["tags"]) & set(q.get("tags", [])))
-    assert select.get("all") is True
-    return min(select.get("count", len(QUESTIONS)), len(QUESTIONS))
+    elif "tags" in select:
+        pool = sum(1 for q in QUESTIONS if set(select["tags"]) & set(q.get("tags", [])))
+    else:
+        assert select.get("all") is True
+        pool = len(QUESTIONS)
+    return min(select.get("count", pool), pool)
 
 
 def test_the_issue_quizzes_are_defined_with_their_selections():
     assert {"overview", "evolution", "key-areas", "timeline", "acronyms", "quick",
             "whole-document"} <= set(QUIZZES)
-    assert QUIZZES["overview"]["select"] == {"section": HEADINGS[1]}
-    assert QUIZZES["evolution"]["select"] == {"section": HEADINGS[9]}
-    assert QUIZZES["key-areas"]["select"] == {"section": HEADINGS[15]}
+    assert QUIZZES["overview"]["select"]["section"] == HEADINGS[1]
+    assert QUIZZES["evolution"]["select"]["section"] == HEADINGS[9]
+    assert QUIZZES["key-areas"]["select"]["section"] == HEADINGS[15]
     assert QUIZZES["quick"]["select"] == {"all": True, "count": 10}
-    assert QUIZZES["whole-document"]["select"] == {"all": True}
+    assert QUIZZES["whole-document"]["select"] == {"all": True, "count": 25}
+    assert QUIZZES["whole-document"]["shuffle_questions"] is False
     assert "timeline" in QUIZZES["timeline"]["select"]["tags"]
     assert "acronyms" in QUIZZES["acronyms"]["select"]["tags"]
     quizzes = yaml.safe_load((BANK_DIR / "bank.yaml").read_text(encoding="utf-8"))["quizzes"]
@@ -281,3 +289,66 @@ def test_each_quiz_draws_its_questions(app, key):
         attempt = start_attempt(user, quiz)
         assert len(attempt.responses) == expected
         db.session.rollback()
+
+
+def test_every_quiz_fits_one_sitting():
+    for key, quiz in QUIZZES.items():
+        assert expected_pool(quiz) <= 25, key
+
+
+def test_the_whole_page_is_asked_in_the_document_s_order(app):
+    """Each question comes after those citing earlier paragraphs, whatever bank file it is
+    written in (the files' alphabetical order was followed before)."""
+    add_user(app, "learner")
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username="learner")).scalar_one()
+        quiz = db.session.execute(db.select(Quiz).filter_by(key="whole-document")).scalar_one()
+        attempt = start_attempt(user, quiz)
+        slots = sorted(attempt.responses, key=lambda r: r.slot)
+        cited = [r.version.citations[0].paragraph.number for r in slots]
+        assert len(cited) == 25 and cited == sorted(cited), cited
+        files = {q["id"]: path.name for path in bank_files()
+                 for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]}
+        assert len({files[r.version.question.key] for r in slots}) > 1
+        db.session.rollback()
+
+
+def test_the_shipped_banks_pass_the_lint_with_no_errors(runner):
+    result = runner.invoke(args=["bank", "lint"])
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().splitlines()[-1].startswith("0 error(s),"), result.output
+
+
+def test_at_least_25_questions_relate_two_paragraphs_citing_both():
+    """Contrasts, causes and consequences, one actor in two roles: the question's own source
+    cites each paragraph it relates, and the quiz of connections draws them."""
+    relating = [q["id"] for q in QUESTIONS
+                if len({number(c) for c in as_list(q["source"])}) >= 2
+                and "connections" in q.get("tags", [])]
+    assert len(relating) >= 25, relating
+    assert QUIZZES["connections"]["select"]["tags"] == ["connections"]
+
+
+# What an explanation that teaches says beyond the fact: a contrast, a cause, a sequence, or
+# why the tempting answer is wrong.
+TEACHING = re.compile(r"\b(not|no|neither|nor|nothing|but|whereas|unlike|rather|instead|while|"
+                      r"although|because|so|only|than|different|separate|belongs?|confus\w*|"
+                      r"other|later|earlier|before|after|then|first|tempting|opposite|both|two|"
+                      r"beside|also|mix)\b", re.IGNORECASE)
+
+
+def test_at_least_80_percent_of_explanations_teach():
+    teaching = [q["id"] for q in QUESTIONS
+                if len(fold(q["explanation"])) >= 150 and TEACHING.search(q["explanation"])]
+    assert len(teaching) >= 0.8 * len(QUESTIONS), sorted(
+        {q["id"] for q in QUESTIONS} - set(teaching))
+
+
+def test_keyed_choices_are_placed_at_various_positions():
+    places = Counter()
+    for q in QUESTIONS:
+        if q["type"] == "single_choice":
+            texts = [str(c["text"] if isinstance(c, dict) else c) for c in q["choices"]]
+            places[texts.index(str(q["answer"]))] += 1
+    assert len(places) >= 3, places
+    assert max(places.values()) <= 0.5 * sum(places.values()), places

@@ -144,7 +144,7 @@ def edit_question(key: str):
 def _editor(form: QuestionForm, document: Document, question: Question | None):
     paragraphs = paragraphs_of(document)
     form.pad(paragraph_choices(paragraphs))
-    preview, status = None, 200
+    preview, status, findings = None, 200, []
     if request.method == "POST":
         if not form.validate_on_submit():
             status = 400
@@ -159,19 +159,21 @@ def _editor(form: QuestionForm, document: Document, question: Question | None):
             if checked.spec is None:
                 _show_errors(form, checked.errors)
                 status = 400
-            elif request.form.get("action") == "preview":
-                preview = preview_of_spec(checked.spec, paragraphs)
             else:
-                return _save(checked.spec, document, question)
+                from ..banklint.commands import lint_question
+                findings = lint_question(checked.spec, document, paragraphs)
+                if request.form.get("action") != "preview":
+                    return _save(checked.spec, document, question, findings)
+                preview = preview_of_spec(checked.spec, paragraphs)
     return render_template(
         "authoring/question_form.html", form=form, document=document, question=question,
-        kind=QUESTION_TYPES[form.type_name], preview=preview,
+        kind=QUESTION_TYPES[form.type_name], preview=preview, findings=findings,
         paragraph_texts={str(p.number): p.text for p in paragraphs},
         statuses=STATUS_LABELS, failed=status == 400,
     ), status
 
 
-def _save(spec, document: Document, question: Question | None):
+def _save(spec, document: Document, question: Question | None, findings):
     from ..loader import write_version
     created = question is None
     if created:
@@ -190,6 +192,8 @@ def _save(spec, document: Document, question: Question | None):
         flash("Nothing changed, so no new version was made.", "info")
     else:
         flash(f"Saved as version {version.number}.", "success")
+    for finding in findings:  # saved all the same: the lint advises, the checker decides
+        flash(f"Lint {finding.severity}: {finding.message}", "warning")
     return redirect(url_for(".question_detail", key=question.key))
 
 

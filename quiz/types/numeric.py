@@ -1,4 +1,9 @@
-"""Numeric: a number typed in, right within an optional tolerance."""
+"""Numeric: a number typed in, right within an optional tolerance.
+
+Numbers are read the way people write them (docs/answers.md): "500,000", "500.000",
+"500 000" and "500 000" (a thin space) are all 500000, "1,5" is 1.5, and a currency sign
+or unit may go with the number when it is the question's.
+"""
 from __future__ import annotations
 
 import re
@@ -9,23 +14,70 @@ from wtforms.validators import Length
 from . import QuestionType, register, text_of
 from .forms import QuestionForm, number_of
 
-# "500,000", "500 000" and "1,5" are read the way people write them.
-_GROUPED = re.compile(r"^[+-]?\d{1,3}([, \u00a0\u202f]\d{3})+(\.\d+)?$")
 MAX_LENGTH = 60
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
+_NUMBER = re.compile(r"[+\u2212-]?\d[\d.,\s\u00a0\u2009\u202f']*")
+# Thousands grouped by one separator throughout; the first group does not start with 0.
+_GROUPS = re.compile(r"[1-9]\d{0,2}(?:(?P<sep>[,.' ])\d{3})(?:(?P=sep)\d{3})*")
+# Other ways of writing a unit: the question's unit, casefolded, is always accepted too.
+UNIT_NAMES = {
+    "eur": {"€", "eur", "euro", "euros"}, "usd": {"$", "us$", "usd", "dollar", "dollars"},
+    "gbp": {"£", "gbp", "pound", "pounds"}, "%": {"%", "percent", "per cent"},
+    "km": {"km", "kilometre", "kilometres", "kilometer", "kilometers"},
+}
+# The examples the answer box shows: numbers no shipped question has as its answer (the
+# bank lint reports a keyed answer equal to one of them).
+HINT_EXAMPLES = ("1 234,5", "67.890")
 
 
-def parse_number(text: str) -> float | None:
-    """The number a learner typed, or None when it is not one."""
-    text = text.strip()
-    if _GROUPED.match(text):
-        text = re.sub(r"[, \u00a0\u202f]", "", text)
-    elif re.fullmatch(r"[+-]?\d+,\d+", text):
-        text = text.replace(",", ".")
-    try:
-        value = float(text)
-    except ValueError:
+def unit_names(unit: str) -> set[str]:
+    unit = unit.strip().casefold()
+    if not unit:
+        return set()
+    names = UNIT_NAMES.get(unit, set()) | {unit}
+    return names | ({unit.removesuffix("s")} if len(unit) > 2 else set())
+
+
+def _value(digits: str) -> float | None:
+    """The value of a number written with separators: three digits after a separator make a
+    group of thousands ("500.000", "1,500"); any other count of digits after the last comma
+    or point makes a decimal part ("1,5", "3.25", "0.500")."""
+    digits = digits.strip().replace("\u2212", "-")
+    sign = ""
+    if digits[:1] in "+-":
+        sign, digits = digits[0], digits[1:].strip()
+    if not digits:
         return None
-    return value if value == value and abs(value) != float("inf") else None
+    compact = _SPACES.sub(" ", digits)
+    grouped = _GROUPS.fullmatch(compact)
+    if grouped:
+        return float(sign + re.sub(r"[,.' ]", "", compact))
+    # A grouped whole part with a decimal part: "500,000.5", "500.000,5", "1 234,5".
+    for point, group in ((".", ",'"), (",", ".'")):
+        whole, dot, fraction = compact.rpartition(point)
+        if dot and fraction.isdigit() and whole:
+            spaced = re.sub(f"[{re.escape(group)}]", " ", whole)
+            if re.fullmatch(r"\d+", whole) or re.fullmatch(r"\d{1,3}( \d{3})+", spaced) \
+                    and len({c for c in whole if not c.isdigit()}) == 1:
+                return float(f"{sign}{spaced.replace(' ', '')}.{fraction}")
+    if re.fullmatch(r"\d+", compact):
+        return float(sign + compact)
+    return None
+
+
+def parse_number(text: str, unit: str = "") -> float | None:
+    """The number a learner typed, with a sign or name of ``unit`` before or after it; None
+    when it is not a number or names another unit."""
+    text = text.strip()
+    match = _NUMBER.search(text)
+    if not match:
+        return None
+    rest = (text[:match.start()] + " " + text[match.end():]).strip().casefold()
+    if rest and rest not in unit_names(unit):
+        return None
+    value = _value(match.group().rstrip(".,' "))
+    return value if value is not None and value == value and abs(value) != float("inf") \
+        else None
 
 
 def _format(value: float) -> str:
@@ -79,14 +131,15 @@ class Numeric(QuestionType):
         return found | ({"unit": data["unit"]} if data["unit"] else {})
 
     def view(self, data, layout, answer):
-        return {"value": answer or "", "unit": data["unit"]}
+        return {"value": answer or "", "unit": data["unit"],
+                "hint": f"A number, such as {HINT_EXAMPLES[0]} or {HINT_EXAMPLES[1]}."}
 
     def read_answer(self, data, layout, form):
         value = form.get("answer", "").strip()[:MAX_LENGTH]
         return value or None
 
     def grade(self, data, answer):
-        value = parse_number(answer or "")
+        value = parse_number(answer or "", data["unit"])
         if value is None:
             return 0.0
         return 1.0 if abs(value - data["answer"]) <= data["tolerance"] + 1e-9 else 0.0
@@ -101,7 +154,9 @@ class Numeric(QuestionType):
         return f"{text} {data['unit']}".strip()
 
     def feedback(self, data, answer):
-        if answer and parse_number(answer) is None:
+        if answer and parse_number(answer, data["unit"]) is None:
+            if parse_number(answer) is not None or _NUMBER.search(answer):
+                return [f"'{answer}' is not a number in {data['unit']}."]
             return [f"'{answer}' is not a number."]
         return []
 
