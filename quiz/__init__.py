@@ -16,13 +16,14 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     configure(app, config)
 
-    from . import database, fragments, ratelimit, security
+    from . import database, fragments, inputlimits, ratelimit, security
     database.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     ratelimit.init_app(app)
     security.init_app(app)
     fragments.init_app(app)
+    inputlimits.init_app(app)  # before the blueprints: their routes read its converter
 
     from . import auth, authoring, cli, documents, instructor, learner
     for module in (auth, documents, learner, instructor, authoring):

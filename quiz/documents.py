@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from . import progress
 from .extensions import db
+from .inputlimits import whole_number
 from .models import Citation, Document, Question, QuestionVersion
 from .textmatch import highlight
 from .types import QUESTION_TYPES
@@ -47,7 +48,7 @@ def view(slug: str):
         mastery = progress.mastery(current_user.id, document.id)
     # ?cite=<citation id> marks that citation's quote in its paragraph.
     marked: dict[int, list[str]] = {}
-    cite_id = request.args.get("cite", type=int)
+    cite_id = request.args.get("cite", type=whole_number)
     if cite_id is not None:
         citation = db.session.get(Citation, cite_id)
         if citation is not None and citation.paragraph.document_id == document.id:

@@ -25,6 +25,7 @@ from .attempts import (
 from .auth import claimed_login, signed_in_as
 from .database import reads_first, start_writing
 from .extensions import db, login_manager
+from .inputlimits import whole_number
 from .models import (
     IN_PROGRESS,
     Attempt,
@@ -118,7 +119,7 @@ def attempt(attempt_id: int):
     ``go=stay`` is the background save used by scripts: it answers JSON instead of
     redirecting, with status 409 when the page was stale or the attempt is closed.
     """
-    asked_for = request.args.get("q", 1, type=int)
+    asked_for = request.args.get("q", 1, type=whole_number)
     # The statement that reads the attempt reads the user of the session's login too,
     # if it is live: the page and its saves, what learners do most, run no statement
     # to load the user.
@@ -153,7 +154,7 @@ def attempt(attempt_id: int):
     sequence = question.sequence
     if answer != question.answer:
         start_writing()
-        sequence = save_answer(question, answer, request.form.get("seq", -1, type=int))
+        sequence = save_answer(question, answer, request.form.get("seq", -1, type=whole_number))
         if sequence is not None:
             page.answered[page.number - 1] = answer is not None
     db.session.commit()
@@ -176,7 +177,7 @@ def _destination(attempt_id: int, page: int, total: int, go: str) -> str:
         return url_for(".summary", attempt_id=attempt_id)
     target = {"next": page + 1, "prev": page - 1}.get(go)
     if target is None:
-        target = int(go) if go.isdigit() else page
+        target = int(go) if go.isascii() and go.isdigit() and len(go) < 10 else page
     if target > total:
         return url_for(".summary", attempt_id=attempt_id)
     return url_for(".attempt", attempt_id=attempt_id, q=max(target, 1))
