@@ -16,11 +16,11 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     configure(app, config)
 
-    from . import database, fragments, inputlimits, ratelimit, security
+    from . import database, fragments, inputlimits, loginthrottle, security
     database.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    ratelimit.init_app(app)
+    loginthrottle.init_app(app)
     security.init_app(app)
     fragments.init_app(app)
     inputlimits.init_app(app)  # before the blueprints: their routes read its converter

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask_login import UserMixin
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 from .models import LoginSession, User
@@ -47,6 +48,21 @@ def password_problem(password: str, username: str = "") -> str | None:
     if username and password.casefold() == username.casefold():
         return "Choose a password that is not your username."
     return None
+
+
+@cache
+def _stand_in_hash() -> str:
+    """A password hash of the app's own kind, checked when no account has the name, so
+    an unknown name takes as long to refuse as a wrong password."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether ``password`` is ``user``'s; as slow for no user as for a wrong password."""
+    if user is None:
+        check_password_hash(_stand_in_hash(), password)
+        return False
+    return user.check_password(password)
 
 
 def find_user(username: str) -> User | None:

@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -18,13 +28,14 @@ from .accounts import (
     create_user,
     find_user,
     open_session,
+    password_matches,
     password_problem,
     user_for_session,
     username_problem,
 )
 from .extensions import db, login_manager
+from .loginthrottle import LoginTry, Refusal, registration_refused
 from .models import User
-from .ratelimit import login_limits
 
 bp = Blueprint("auth", __name__)
 
@@ -114,11 +125,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("learner.home")
 
 
+def _refused(template: str, form: FlaskForm, refusal: Refusal):
+    """The form again, with what was typed (never a password) and how long to wait."""
+    response = make_response(render_template(template, form=form, refusal=refusal), 429)
+    response.headers["Retry-After"] = str(refusal.seconds)
+    return response
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("learner.home"))
     form = RegisterForm()
+    if form.is_submitted() and (refusal := registration_refused()):
+        return _refused("auth/register.html", form, refusal)
     if form.validate_on_submit():
         try:
             user = create_user(form.username.data, form.password.data)
@@ -134,16 +154,22 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@login_limits()
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("learner.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        attempt = LoginTry.now(form.username.data)
+        refusal = attempt.refused()
+        if refusal is not None:
+            return _refused("auth/login.html", form, refusal)
         user = find_user(form.username.data)
-        if user is not None and user.check_password(form.password.data):
+        if password_matches(user, form.password.data):
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            attempt.succeeded(response)
+            return response
+        attempt.failed()
         form.password.errors = ["That username and password do not match an account."]
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 

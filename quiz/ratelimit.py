@@ -1,57 +1,20 @@
-"""Login throttling with Flask-Limiter, counted in the app's own database.
+"""A storage for the ``limits`` library's counters in the app's own database (quizdb://).
 
 Counters live in a table rather than in each worker's memory, so the limits hold
 across gunicorn workers and across app servers sharing one PostgreSQL, with no
-extra service to run. RATELIMIT_STORAGE_URI may point at Redis instead.
+extra service to run. RATELIMIT_STORAGE_URI may point at Redis instead (see
+loginthrottle).
 """
 from __future__ import annotations
 
 import time
-from functools import partial
 
-from flask import Flask, current_app, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits.storage import Storage
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .extensions import db
 from .models import RateLimitCounter
-
-
-class RouteLimiter(Limiter):
-    """A Limiter whose limits are all on routes (the login form's), none app-wide.
-
-    Flask-Limiter checks app-wide limits before every request; with none set that is
-    work for nothing on every page, so only the decorated views' own checks run.
-    """
-
-    def _check_request_limit(self, callable_name: str | None = None,
-                             in_middleware: bool = True) -> None:
-        if not in_middleware:
-            super()._check_request_limit(callable_name, in_middleware)
-
-    def init_app(self, app: Flask, blueprint: str = "auth") -> None:
-        """Bind to ``app``, running the limiter's request hooks only for ``blueprint``,
-        the one whose views are limited, instead of around every request."""
-        super().init_app(app)
-        for hooks in (app.before_request_funcs, app.after_request_funcs,
-                      app.teardown_request_funcs):
-            mine = [hook for hook in hooks.get(None, []) if _bound_to(hook, self)]
-            for hook in mine:
-                hooks[None].remove(hook)
-            hooks.setdefault(blueprint, []).extend(mine)
-
-
-def _bound_to(hook, limiter: Limiter) -> bool:
-    """Whether a request hook is one of ``limiter``'s (a bound method or a partial)."""
-    if isinstance(hook, partial):
-        return hook.args[:1] == (limiter,)
-    return getattr(hook, "__self__", None) is limiter
-
-
-limiter = RouteLimiter(key_func=get_remote_address)
 
 
 class DatabaseStorage(Storage):
@@ -115,33 +78,3 @@ class DatabaseStorage(Storage):
     def clear(self, key: str) -> None:
         db.session.execute(delete(RateLimitCounter).where(RateLimitCounter.key == key))
         db.session.commit()
-
-
-def login_account_key() -> str:
-    """Failed logins counted per account name, whatever address they come from."""
-    return "account:" + (request.form.get("username") or "").strip().lower()[:40]
-
-
-def failed_login(response) -> bool:
-    """Only refused logins count (a successful one redirects)."""
-    return request.method == "POST" and response.status_code != 302
-
-
-def init_app(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "quizdb://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    limiter.init_app(app)
-
-
-def login_limits():
-    """The limits on the login form: per address and per account, failures only."""
-    per_address = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-                                methods=["POST"], deduct_when=failed_login,
-                                error_message="Too many failed logins from your network. "
-                                "Wait a few minutes, then try again.")
-    per_account = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-                                key_func=login_account_key, methods=["POST"],
-                                deduct_when=failed_login,
-                                error_message="Too many failed logins for this account. "
-                                "Wait a few minutes, then try again.")
-    return lambda view: per_address(per_account(view))
