@@ -25,8 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     fragments.init_app(app)
     inputlimits.init_app(app)  # before the blueprints: their routes read its converter
 
-    from . import auth, authoring, cli, documents, instructor, learner
-    for module in (auth, documents, learner, instructor, authoring):
+    from . import account, auth, authoring, cli, documents, instructor, learner
+    for module in (auth, account, documents, learner, instructor, authoring):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     _register_error_pages(app)

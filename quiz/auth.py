@@ -1,11 +1,13 @@
 """Registration, login and logout."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -24,12 +26,15 @@ from .accounts import (
     PASSWORD_MIN,
     AccountError,
     SignedIn,
+    close_idle_sessions,
     close_session,
     create_user,
     find_user,
     open_session,
     password_matches,
     password_problem,
+    token_digest,
+    touch_session,
     user_for_session,
     username_problem,
 )
@@ -55,16 +60,51 @@ def load_user(_user_id: str) -> SignedIn | None:
 
 
 SESSION_KEY = "login_session"
+SEEN_KEY = "seen"  # when this login was last brought forward (keep_alive), in epoch seconds
+MUST_CHANGE_KEY = "must_change_password"
+# What a learner with a temporary password may still reach before choosing their own.
+WHILE_CHANGING = {"account.settings", "account.change_password", "auth.logout", "static"}
 
 
 def claimed_login() -> tuple[int | None, str | None]:
     """The user id and login session this request's session cookie claims, not yet
-    checked: for a statement that checks them itself (see learner.submit). Nones when
-    it claims none."""
+    checked: for a statement that checks them itself (see learner.submit). The session
+    is given as the database keeps it (the token's digest). Nones when it claims none."""
     user_id, token = session.get("_user_id"), session.get(SESSION_KEY)
-    if not (token and isinstance(user_id, str) and user_id.isdigit()):
+    if not (token and isinstance(token, str) and isinstance(user_id, str)
+            and user_id.isdigit()):
         return None, None
-    return int(user_id), token
+    return int(user_id), token_digest(token)
+
+
+@bp.before_app_request
+def keep_alive():
+    """Before every request: end a login idle for longer than SESSION_IDLE_MINUTES, on
+    the server too; bring a live one's last use forward every few minutes (one UPDATE,
+    not one per request); keep a learner with a temporary password on the form that
+    changes it."""
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    now, seen = int(time.time()), session.get(SEEN_KEY)
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    if isinstance(seen, int) and now - seen > idle:
+        close_session(token_digest(token))
+        close_idle_sessions(current_app.config["SESSION_IDLE_MINUTES"])
+        db.session.commit()
+        session.clear()
+        flash("You were logged out after "
+              f"{current_app.config['SESSION_IDLE_MINUTES']} minutes without activity. "
+              "Please log in again.", "info")
+        return None
+    if not isinstance(seen, int) or now - seen > min(300, idle // 4):
+        touch_session(token_digest(token))
+        db.session.commit()
+        session[SEEN_KEY] = now
+    if session.get(MUST_CHANGE_KEY) and request.endpoint not in WHILE_CHANGING:
+        flash("Choose a new password of your own to go on.", "info")
+        return redirect(url_for("account.settings"))
+    return None
 
 
 def signed_in_as(user: SignedIn | None) -> None:
@@ -78,12 +118,22 @@ def start_session(user: User) -> None:
     """Log ``user`` in on a fresh session (no data carried over from before login)."""
     session.clear()
     session[SESSION_KEY] = open_session(user)
+    session[SEEN_KEY] = int(time.time())
+    if user.must_change_password:
+        session[MUST_CHANGE_KEY] = True
     login_user(user)  # before the commit, which would expire the user and cost a reload
     db.session.commit()
 
 
+def current_login() -> str | None:
+    """The digest of this request's login session, as the database keeps it."""
+    return claimed_login()[1]
+
+
 def end_session() -> None:
-    close_session(session.get(SESSION_KEY))
+    close_session(current_login())
+    # Rows of logins nobody came back to go too (whoever logs out sweeps for everyone).
+    close_idle_sessions(current_app.config["SESSION_IDLE_MINUTES"])
     db.session.commit()
     logout_user()
     session.clear()
@@ -142,13 +192,13 @@ def register():
     if form.validate_on_submit():
         try:
             user = create_user(form.username.data, form.password.data)
-            db.session.commit()
         except AccountError as exc:
             db.session.rollback()
             form.username.errors = [*form.username.errors, str(exc)]
         else:
-            start_session(user)
-            flash(f"Welcome, {user.username}. Your account is ready.", "success")
+            name = user.username  # (the commit would expire it, and reading it reload it)
+            start_session(user)  # commits the account and its first login together
+            flash(f"Welcome, {name}. Your account is ready.", "success")
             return redirect(url_for("learner.home"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
@@ -166,7 +216,9 @@ def login():
         user = find_user(form.username.data)
         if password_matches(user, form.password.data):
             start_session(user)
-            response = redirect(_safe_next(request.args.get("next")))
+            target = url_for("account.settings") if user.must_change_password else \
+                _safe_next(request.args.get("next"))
+            response = redirect(target)
             attempt.succeeded(response)
             return response
         attempt.failed()

@@ -1,10 +1,20 @@
 """The instructor's side: attempts, gradebook, quiz reports and exports."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    make_response,
+    render_template,
+    request,
+    stream_with_context,
+)
 from flask_login import login_required
+from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
+from .accounts import temporary_password
 from .auth import instructor_required
 from .extensions import db
 from .models import FINISHED, Attempt, Document, Quiz, User
@@ -45,6 +55,10 @@ def gradebook_view():
     return render_template("instructor/gradebook.html", quizzes=quizzes, table=table)
 
 
+class ResetForm(FlaskForm):
+    """Only a CSRF token: the button that gives a learner a temporary password."""
+
+
 @bp.route("/learners/<int:user_id>")
 def learner(user_id: int):
     user = db.get_or_404(User, user_id)
@@ -52,7 +66,23 @@ def learner(user_id: int):
         db.select(Attempt).filter_by(user_id=user.id).options(selectinload(Attempt.quiz))
         .order_by(Attempt.started_at.desc())
     ).scalars().all()
-    return render_template("instructor/learner.html", learner=user, attempts=rows)
+    return render_template("instructor/learner.html", learner=user, attempts=rows,
+                           reset=ResetForm())
+
+
+@bp.route("/learners/<int:user_id>/reset-password", methods=["POST"])
+def reset_password(user_id: int):
+    """Give a learner a temporary password, shown once here, to change at next login.
+    Instructors' accounts are not reset this way (use the command line)."""
+    user = db.get_or_404(User, user_id)
+    if user.is_instructor:
+        abort(403, description="An instructor's password is not reset from the browser.")
+    password = temporary_password(user)
+    db.session.commit()
+    response = make_response(render_template("instructor/password_reset.html", learner=user,
+                                              password=password))
+    response.headers["Cache-Control"] = "no-store"  # the password is on this page only
+    return response
 
 
 @bp.route("/quizzes")

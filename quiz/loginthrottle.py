@@ -18,7 +18,7 @@ so every worker and server shares them. Three of them:
 
 A browser becomes known to an account when it logs in to it: it gets a signed cookie
 (sent only to the login page) naming the accounts it logged in to. Failures are
-forgotten a day after the first of them, or for the pair when it logs in.
+forgotten a day after the first of them.
 """
 from __future__ import annotations
 
@@ -162,11 +162,8 @@ class LoginTry:
                 _limiter().hit(item, *identifiers)
 
     def succeeded(self, response) -> None:
-        """Forget this pair's failures; remember this browser for the account."""
-        storage = _limiter().storage
-        _name, key, _free, _longest = self.backoffs()[0]
-        storage.clear(f"{key}/failures")
-        storage.clear(f"{key}/wait")
+        """Remember this browser for the account (its failures are forgotten with time:
+        clearing them here would cost every login two statements)."""
         accounts = [self.account] + [a for a in self.browser["accounts"] if a != self.account]
         value = _known().dumps({"id": self.browser["id"], "accounts": accounts[:KNOWN_MAX]})
         response.set_cookie(KNOWN_COOKIE, value, max_age=KNOWN_DAYS * 86400,
@@ -175,15 +172,15 @@ class LoginTry:
 
 
 def registration_refused() -> Refusal | None:
-    """Counts this registration against the address; a Refusal once it is over the limit."""
-    items = _limits("REGISTER_LIMIT_PER_ADDRESS")
+    """Counts this registration form against the address; a Refusal once it is over."""
     identifiers = ("register-address", request.remote_addr or "unknown")
-    wait = _wait(items, *identifiers)
-    if wait > 0:
-        return Refusal(MESSAGES["register"].format(wait=in_words(wait)), math.ceil(wait))
-    for item in items:
-        _limiter().hit(item, *identifiers)
-    return None
+    over = [item for item in _limits("REGISTER_LIMIT_PER_ADDRESS")
+            if not _limiter().hit(item, *identifiers)]
+    if not over:
+        return None
+    wait = _wait(over, *identifiers)
+    return Refusal(MESSAGES["register"].format(wait=in_words(max(wait, 1))),
+                   max(1, math.ceil(wait)))
 
 
 def init_app(app: Flask) -> None:

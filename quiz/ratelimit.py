@@ -10,11 +10,15 @@ from __future__ import annotations
 import time
 
 from limits.storage import Storage
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import case, delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import db
 from .models import RateLimitCounter
+
+UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 class DatabaseStorage(Storage):
@@ -30,25 +34,24 @@ class DatabaseStorage(Storage):
         return SQLAlchemyError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        """Add ``amount`` to the counter, starting a new window if it expired: one
+        statement (an upsert), so two workers counting at once both count."""
         now = time.time()
-        session = db.session
-        for _ in range(3):
-            changed = session.execute(
-                update(RateLimitCounter)
-                .where(RateLimitCounter.key == key, RateLimitCounter.expires_at > now)
-                .values(count=RateLimitCounter.count + amount)
-                .execution_options(synchronize_session=False))
-            if changed.rowcount == 0:
-                session.execute(delete(RateLimitCounter).where(RateLimitCounter.key == key))
-                try:
-                    with session.begin_nested():
-                        session.add(RateLimitCounter(key=key, count=amount,
-                                                     expires_at=now + expiry))
-                except IntegrityError:
-                    continue  # another worker created it first: count on theirs
-            session.commit()
-            return self.get(key)
-        raise RuntimeError(f"rate-limit counter {key!r} kept changing under us")
+        counters = RateLimitCounter.__table__
+        dialect = db.session.get_bind().dialect.name
+        if dialect not in UPSERTS:
+            raise RuntimeError(f"quizdb:// counts on SQLite or PostgreSQL, not {dialect}: "
+                               "set RATELIMIT_STORAGE_URI to a Redis URL")
+        live = counters.c.expires_at > now
+        statement = UPSERTS[dialect](counters).values(
+            key=key, count=amount, expires_at=now + expiry,
+        ).on_conflict_do_update(index_elements=[counters.c.key], set_={
+            "count": case((live, counters.c.count + amount), else_=amount),
+            "expires_at": case((live, counters.c.expires_at), else_=now + expiry),
+        }).returning(counters.c.count)
+        count = db.session.execute(statement).scalar_one()
+        db.session.commit()
+        return count
 
     def get(self, key: str) -> int:
         count = db.session.execute(

@@ -12,7 +12,8 @@ from tests.conftest import add_user, csrf_token, log_in
 PUBLIC = {"static", "learner.home", "learner.quiz", "documents.view", "auth.login",
           "auth.register"}
 LOGIN_ONLY = {"learner.start", "learner.attempt", "learner.summary", "learner.submit",
-              "learner.review", "learner.my_attempts", "learner.my_progress", "auth.logout"}
+              "learner.review", "learner.my_attempts", "learner.my_progress", "auth.logout",
+              "account.settings", "account.change_password", "account.logout_everywhere"}
 INSTRUCTOR_BLUEPRINTS = {"instructor", "authoring"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
