@@ -16,16 +16,17 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     configure(app, config)
 
-    from . import database, filters, ratelimit, security
+    from . import database, filters, inputlimits, loginthrottle, security
     database.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    ratelimit.init_app(app)
+    loginthrottle.init_app(app)
     security.init_app(app)
     filters.init_app(app)
+    inputlimits.init_app(app)  # before the blueprints: their routes read its converter
 
-    from . import auth, authoring, cli, documents, instructor, learner
-    for module in (auth, documents, learner, instructor, authoring):
+    from . import account, auth, authoring, cli, documents, instructor, learner
+    for module in (auth, account, documents, learner, instructor, authoring):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     _register_error_pages(app)

@@ -1,18 +1,20 @@
 """Accounts: creating users with checked names and passwords."""
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
+from datetime import timedelta
 from functools import cache
-from pathlib import Path
 
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
-from .models import LoginSession, User
+from .models import LoginSession, User, utcnow
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
@@ -29,13 +31,12 @@ def username_problem(username: str) -> str | None:
     return None
 
 
-COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
-
-
 @cache
 def common_passwords() -> frozenset[str]:
-    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
+    """The 30,000 most common passwords of zxcvbn's frequency list (the package keeps it
+    up to date), case folded: most are shorter than the 8 characters asked for anyway."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # a large module: loaded on first use
+    return frozenset(password.casefold() for password in FREQUENCY_LISTS["passwords"])
 
 
 def password_problem(password: str, username: str = "") -> str | None:
@@ -48,6 +49,22 @@ def password_problem(password: str, username: str = "") -> str | None:
     if username and password.casefold() == username.casefold():
         return "Choose a password that is not your username."
     return None
+
+
+@cache
+def _stand_in_hash(method: str) -> str:
+    """A password hash of the app's own kind, checked when no account has the name, so
+    an unknown name takes as long to refuse as a wrong password."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether ``password`` is ``user``'s; as slow for no user as for a wrong password."""
+    if user is None:
+        check_password_hash(_stand_in_hash(current_app.config["PASSWORD_HASH_METHOD"]),
+                            password)
+        return False
+    return user.check_password(password)
 
 
 def find_user(username: str) -> User | None:
@@ -74,16 +91,66 @@ def create_user(username: str, password: str, role: str = "learner") -> User:
     return user
 
 
+def token_digest(token: str) -> str:
+    """What the database keeps of a login token: its SHA-256, so neither the database nor
+    a backup of it holds anything a session cookie could be made from. (The token is 256
+    random bits: a plain hash is enough, no salt or slow hash needed.)"""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def open_session(user: User) -> str:
     """Record a new logged-in browser for ``user``; return its token for the cookie."""
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(token=token, user_id=user.id))
+    db.session.add(LoginSession(token=token_digest(token), user_id=user.id))
     return token
 
 
-def close_session(token: str | None) -> None:
-    if token:
-        db.session.execute(db.delete(LoginSession).where(LoginSession.token == token))
+def close_session(digest: str | None) -> None:
+    """End the login session whose token has this digest (see accounts.token_digest)."""
+    if digest:
+        db.session.execute(db.delete(LoginSession).where(LoginSession.token == digest))
+
+
+def close_sessions(user_id: int, keep: str | None = None) -> None:
+    """End every login session of the user, but the one whose digest is ``keep``."""
+    statement = db.delete(LoginSession).where(LoginSession.user_id == user_id)
+    if keep:
+        statement = statement.where(LoginSession.token != keep)
+    db.session.execute(statement)
+
+
+def close_idle_sessions(idle_minutes: int) -> None:
+    """End every login session unused for longer than ``idle_minutes``: a browser that
+    comes back after that is logged out anyway (auth.keep_alive); its row goes here."""
+    cutoff = utcnow() - timedelta(minutes=idle_minutes)
+    db.session.execute(db.delete(LoginSession).where(LoginSession.last_seen_at < cutoff))
+
+
+def touch_session(digest: str) -> None:
+    """Bring the login session's last use forward to now (see auth.keep_alive)."""
+    db.session.execute(db.update(LoginSession).where(LoginSession.token == digest)
+                       .values(last_seen_at=utcnow()))
+
+
+def change_password(user: User, new: str) -> None:
+    """Set the user's own new password (checked by the rules); AccountError if unfit."""
+    problem = password_problem(new, user.username)
+    if problem:
+        raise AccountError(problem)
+    if user.check_password(new):
+        raise AccountError("Choose a password other than the one you have.")
+    user.set_password(new, current_app.config["PASSWORD_HASH_METHOD"])
+    user.must_change_password = False
+
+
+def temporary_password(user: User) -> str:
+    """Give the user a new random password to change at the next login, and end every
+    login session they have; return it, to be handed to them once."""
+    password = secrets.token_urlsafe(9)  # 12 characters, 72 random bits
+    user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
+    user.must_change_password = True
+    close_sessions(user.id)
+    return password
 
 
 class SignedIn(UserMixin):

@@ -1,9 +1,21 @@
 """Registration, login and logout."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -14,17 +26,22 @@ from .accounts import (
     PASSWORD_MIN,
     AccountError,
     SignedIn,
+    close_idle_sessions,
     close_session,
     create_user,
     find_user,
     open_session,
+    password_matches,
     password_problem,
+    token_digest,
+    touch_session,
     user_for_session,
     username_problem,
 )
+from .database import write_transaction
 from .extensions import db, login_manager
+from .loginthrottle import LoginTry, Refusal, registration_refused
 from .models import User
-from .ratelimit import login_limits
 
 bp = Blueprint("auth", __name__)
 
@@ -38,25 +55,74 @@ login_manager.session_protection = None
 
 
 SESSION_KEY = "login_session"
+SEEN_KEY = "seen"  # when this login was last brought forward (keep_alive), in epoch seconds
+MUST_CHANGE_KEY = "must_change_password"
+# What a learner with a temporary password may still reach before choosing their own.
+WHILE_CHANGING = {"account.settings", "account.change_password", "auth.logout", "static"}
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> SignedIn | None:
     """The user whose id Flask-Login found in the session, if the session's login is
-    still live on the server (logging out anywhere ends it)."""
-    return user_for_session(user_id, session.get(SESSION_KEY))
+    still live on the server (logging out anywhere ends it). The database keeps the
+    login's token as its digest."""
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    return user_for_session(user_id, token_digest(token))
+
+
+@bp.before_app_request
+def keep_alive():
+    """Before every request: end a login idle for longer than SESSION_IDLE_MINUTES, on
+    the server too; bring a live one's last use forward every few minutes (one UPDATE,
+    not one per request); keep a learner with a temporary password on the form that
+    changes it."""
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    now, seen = int(time.time()), session.get(SEEN_KEY)
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    if isinstance(seen, int) and now - seen > idle:
+        with write_transaction():  # a transaction of its own: the request may only read
+            close_session(token_digest(token))
+            close_idle_sessions(current_app.config["SESSION_IDLE_MINUTES"])
+        session.clear()
+        flash("You were logged out after "
+              f"{current_app.config['SESSION_IDLE_MINUTES']} minutes without activity. "
+              "Please log in again.", "info")
+        return None
+    if not isinstance(seen, int) or now - seen > min(300, idle // 4):
+        with write_transaction():
+            touch_session(token_digest(token))
+        session[SEEN_KEY] = now
+    if session.get(MUST_CHANGE_KEY) and request.endpoint not in WHILE_CHANGING:
+        flash("Choose a new password of your own to go on.", "info")
+        return redirect(url_for("account.settings"))
+    return None
 
 
 def start_session(user: User) -> None:
     """Log ``user`` in on a fresh session (no data carried over from before login)."""
     session.clear()
     session[SESSION_KEY] = open_session(user)
+    session[SEEN_KEY] = int(time.time())
+    if user.must_change_password:
+        session[MUST_CHANGE_KEY] = True
     login_user(user)  # before the commit, which would expire the user and cost a reload
     db.session.commit()
 
 
+def current_login() -> str | None:
+    """The digest of this request's login session, as the database keeps it."""
+    token = session.get(SESSION_KEY)
+    return token_digest(token) if isinstance(token, str) else None
+
+
 def end_session() -> None:
-    close_session(session.get(SESSION_KEY))
+    close_session(current_login())
+    # Rows of logins nobody came back to go too (whoever logs out sweeps for everyone).
+    close_idle_sessions(current_app.config["SESSION_IDLE_MINUTES"])
     db.session.commit()
     logout_user()
     session.clear()
@@ -98,36 +164,53 @@ def _safe_next(target: str | None) -> str:
     return url_for("learner.home")
 
 
+def _refused(template: str, form: FlaskForm, refusal: Refusal):
+    """The form again, with what was typed (never a password) and how long to wait."""
+    response = make_response(render_template(template, form=form, refusal=refusal), 429)
+    response.headers["Retry-After"] = str(refusal.seconds)
+    return response
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("learner.home"))
     form = RegisterForm()
+    if form.is_submitted() and (refusal := registration_refused()):
+        return _refused("auth/register.html", form, refusal)
     if form.validate_on_submit():
         try:
             user = create_user(form.username.data, form.password.data)
-            db.session.commit()
         except AccountError as exc:
             db.session.rollback()
             form.username.errors = [*form.username.errors, str(exc)]
         else:
-            start_session(user)
-            flash(f"Welcome, {user.username}. Your account is ready.", "success")
+            name = user.username  # (the commit would expire it, and reading it reload it)
+            start_session(user)  # commits the account and its first login together
+            flash(f"Welcome, {name}. Your account is ready.", "success")
             return redirect(url_for("learner.home"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@login_limits()
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("learner.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        attempt = LoginTry.now(form.username.data)
+        refusal = attempt.refused()
+        if refusal is not None:
+            return _refused("auth/login.html", form, refusal)
         user = find_user(form.username.data)
-        if user is not None and user.check_password(form.password.data):
+        if password_matches(user, form.password.data):
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            target = url_for("account.settings") if user.must_change_password else \
+                _safe_next(request.args.get("next"))
+            response = redirect(target)
+            attempt.succeeded(response)
+            return response
+        attempt.failed()
         form.password.errors = ["That username and password do not match an account."]
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 

@@ -124,6 +124,11 @@ def read_document(folder: Path, errors: list[BankError]) -> DocumentSpec | None:
     if len(errors) > before:
         return None
     source_path = folder / text_of(meta["source"])
+    if not inside(source_path, folder):
+        errors.append(BankError(str(meta_path), meta.line_of("source"),
+                                f"source '{meta['source']}' must be a file in the "
+                                f"document's folder '{folder.name}'"))
+        return None
     try:
         text = source_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -140,6 +145,15 @@ def read_document(folder: Path, errors: list[BankError]) -> DocumentSpec | None:
         language=text_of(meta.get("language")) or "en", origin=text_of(meta.get("origin")),
         attribution=text_of(meta.get("attribution")), blocks=blocks, path=str(meta_path),
     )
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, every symbolic link followed, lies within ``folder``: a
+    document's source may not reach outside its folder (``../instance/secret_key``)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL in the name
+        return False
 
 
 def _reason(exc: Exception) -> str:

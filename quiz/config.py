@@ -39,8 +39,18 @@ def configure(app: Flask, overrides: dict | None) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "quizdb://"),
-        LOGIN_LIMIT_PER_ADDRESS=os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes"),
-        LOGIN_LIMIT_PER_ACCOUNT=os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        # Failed logins (see loginthrottle): each delays the guesser, none locks the
+        # account's owner out.
+        LOGIN_FREE_FAILURES=int(os.environ.get("LOGIN_FREE_FAILURES", "3")),
+        LOGIN_LONGEST_WAIT=int(os.environ.get("LOGIN_LONGEST_WAIT", "900")),
+        LOGIN_FREE_FAILURES_PER_ACCOUNT=int(os.environ.get("LOGIN_FREE_FAILURES_PER_ACCOUNT",
+                                                           "20")),
+        LOGIN_LONGEST_WAIT_PER_ACCOUNT=int(os.environ.get("LOGIN_LONGEST_WAIT_PER_ACCOUNT",
+                                                          "60")),
+        LOGIN_LIMIT_PER_ADDRESS=os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "500 per 15 minutes"),
+        REGISTER_LIMIT_PER_ADDRESS=os.environ.get("REGISTER_LIMIT_PER_ADDRESS", "60 per hour"),
+        # A login unused this long ends, on the server too (auth.keep_alive).
+        SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "120") or 120),
         WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session: long quizzes stay valid
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         # Werkzeug's method for new password hashes; the test suite sets a cheap one.

@@ -21,12 +21,23 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import selectinload
+
 from .bankparse import ID_PATTERN, CitationSpec, QuestionSpec
 from .docparse import FORMATS, HEADING, Block, parse_document
 from .extensions import db
 from .loader import write_version
-from .models import DRAFT, NEEDS_REVIEW, RETIRED, Citation, Document, Paragraph, Question
-from .textmatch import content_hash, find_quote, slugify
+from .models import (
+    DRAFT,
+    NEEDS_REVIEW,
+    RETIRED,
+    Citation,
+    Document,
+    Paragraph,
+    Question,
+    QuestionVersion,
+)
+from .textmatch import content_hash, normalise, slugify
 
 
 class DocumentError(ValueError):
@@ -134,17 +145,31 @@ def align(old: list[Paragraph], new: list[Block]) -> dict[int, int]:
     return found
 
 
+SIMILAR = 0.4  # how alike an edited paragraph and its new text must be
+WINDOW = 12  # new paragraphs an edited one is compared with, from where the last matched
+
+
 def _pair_edited(old: list[Paragraph], new: list[Block]) -> dict[int, int]:
     if len(old) == len(new):
         return {p.id: b.number for p, b in zip(old, new, strict=True) if p.kind == b.kind}
+    # In order, each old paragraph against the next few new ones only (a paragraph moved
+    # further is found by its quote in _reanchor): linear in the run's length, not
+    # quadratic, and the cheap upper bounds of the ratio skip most full comparisons.
     found, start = {}, 0
     for paragraph in old:
-        scored = [(difflib.SequenceMatcher(None, paragraph.text, b.text).ratio(), i)
-                  for i, b in enumerate(new[start:], start) if b.kind == paragraph.kind]
-        best = max(scored, default=None)
-        if best and best[0] >= 0.4:
-            found[paragraph.id] = new[best[1]].number
-            start = best[1] + 1
+        best, at = SIMILAR, None
+        for i in range(start, min(start + WINDOW, len(new))):
+            if new[i].kind != paragraph.kind:
+                continue
+            matcher = difflib.SequenceMatcher(None, paragraph.text, new[i].text)
+            if matcher.real_quick_ratio() < best or matcher.quick_ratio() < best:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= best and (at is None or ratio > best):
+                best, at = ratio, i
+        if at is not None:
+            found[paragraph.id] = new[at].number
+            start = at + 1
     return found
 
 
@@ -182,10 +207,10 @@ def _renumber(document, rows, blocks, aligned) -> None:
     for row in rows:  # out of the way of the unique (document, number) first
         row.number = -row.id
     db.session.flush()
-    taken = {}
+    taken, by_number = {}, {b.number: b for b in blocks}
     for row in rows:
         if row.id in aligned:
-            block = next(b for b in blocks if b.number == aligned[row.id])
+            block = by_number[aligned[row.id]]
             row.number, row.kind, row.level = block.number, block.kind, block.level
             row.section, row.text, row.hash = block.section, block.text, block.hash
             taken[block.number] = row
@@ -208,9 +233,16 @@ def _renumber(document, rows, blocks, aligned) -> None:
 
 
 def _reanchor(document, blocks, aligned, old_text, report) -> None:
-    citable = [b for b in blocks if b.kind != HEADING]
-    questions = db.session.execute(db.select(Question).filter_by(
-        document_id=document.id)).scalars().all()
+    # Each paragraph normalised once; a quote is looked for with str's own search, in its
+    # paragraph first, then outwards from there: no paragraph normalised per quote.
+    texts = {b.number: normalise(b.text) for b in blocks if b.kind != HEADING}
+    by_old = {number: pid for pid, (number, _text) in old_text.items()}
+    questions = db.session.execute(db.select(Question).filter_by(document_id=document.id)
+                                   .options(selectinload(Question.current)
+                                            .selectinload(QuestionVersion.citations))
+                                   ).scalars().all()
+    paragraphs = {p.number: p for p in db.session.execute(
+        db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
     for question in questions:
         version = question.current
         if version is None or not version.citations or question.status == DRAFT:
@@ -219,31 +251,39 @@ def _reanchor(document, blocks, aligned, old_text, report) -> None:
         for citation in version.citations:
             old_number = old_text[citation.paragraph_id][0]
             here = aligned.get(citation.paragraph_id)
-            if here is not None and find_quote(blocks[here - 1].text, citation.quote):
+            needle = normalise(citation.quote)
+            if here is not None and needle and needle in texts.get(here, ""):
                 specs.append(CitationSpec(here, citation.quote, citation.part))
                 continue
-            target = _nearest([b for b in citable if find_quote(b.text, citation.quote)],
-                              here or old_number)
+            target = _nearest(texts, needle, here or old_number, len(blocks))
             if target is None:
                 flags.append(Flagged(question.key, citation.part, citation.quote, old_number,
                                      here))
             else:
                 moves.append(Moved(question.key, citation.part, citation.quote, old_number,
-                                   target.number))
-                specs.append(CitationSpec(target.number, citation.quote, citation.part))
+                                   target))
+                specs.append(CitationSpec(target, citation.quote, citation.part))
         if flags:
-            _flag(question, flags, old_text, version, report.edition)
+            _flag(question, flags, old_text, by_old, version, report.edition)
             report.flagged += flags
         elif moves:
             write_version(question, _spec(question, version, specs, document.slug),
-                          f"edition {report.edition}: re-anchored")
+                          f"edition {report.edition}: re-anchored", paragraphs=paragraphs)
             report.moved += moves
         else:
             report.unchanged_questions += 1
 
 
-def _nearest(candidates: list[Block], number: int) -> Block | None:
-    return min(candidates, key=lambda b: abs(b.number - number), default=None)
+def _nearest(texts: dict[int, str], needle: str, number: int, last: int) -> int | None:
+    """The number of the citable paragraph nearest ``number`` whose normalised text holds
+    ``needle`` (the earlier of two as near), or None."""
+    if not needle:
+        return None
+    for distance in range(max(number - 1, last - number) + 1):
+        for candidate in (number - distance, number + distance):
+            if needle in texts.get(candidate, ""):
+                return candidate
+    return None
 
 
 def _spec(question, version, citations, slug) -> QuestionSpec:
@@ -253,14 +293,13 @@ def _spec(question, version, citations, slug) -> QuestionSpec:
                         document=slug, path="", line=0)
 
 
-def _flag(question, flags, old_text, version, edition) -> None:
+def _flag(question, flags, old_text, by_old, version, edition) -> None:
     if question.status != RETIRED:
         question.status = NEEDS_REVIEW
     where = ", ".join(f"p{f.old}" + (f" ({f.part})" if f.part else "") for f in flags)
     question.note = (f"Edition {edition} of the document: the evidence quote is no longer "
                      f"found ({where}). Choose a paragraph and quote, or retire the question.")
     texts = {c.paragraph_id: c.checked_text for c in version.citations}
-    by_old = {number: pid for pid, (number, _text) in old_text.items()}
     question.detail = {"edition": edition, "flags": [
         {"part": f.part, "quote": f.quote, "old": f.old, "new": f.new,
          "old_text": texts.get(by_old.get(f.old), old_text.get(by_old.get(f.old), ("", ""))[1])}

@@ -6,6 +6,7 @@ from flask import (
     Response,
     abort,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -15,10 +16,12 @@ from flask import (
 from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
+from .accounts import temporary_password
 from .attempts import close_attempt, close_overdue, lock_attempt, overdue_attempts
 from .auth import instructor_required
 from .database import write_transaction
 from .extensions import db
+from .forms import ActionForm
 from .models import FINISHED, Attempt, Document, Quiz, User, utcnow
 from .quizsettings import deadline
 from .tables import sort_and_page
@@ -92,7 +95,23 @@ def learner(user_id: int):
         db.select(Attempt).filter_by(user_id=user.id).options(selectinload(Attempt.quiz))
         .order_by(Attempt.started_at.desc())
     ).scalars().all()
-    return render_template("instructor/learner.html", learner=user, attempts=rows)
+    return render_template("instructor/learner.html", learner=user, attempts=rows,
+                           reset=ActionForm())
+
+
+@bp.route("/learners/<int:user_id>/reset-password", methods=["POST"])
+def reset_password(user_id: int):
+    """Give a learner a temporary password, shown once here, to change at next login.
+    Instructors' accounts are not reset this way (use the command line)."""
+    user = db.get_or_404(User, user_id)
+    if user.is_instructor:
+        abort(403, description="An instructor's password is not reset from the browser.")
+    password = temporary_password(user)
+    db.session.commit()
+    response = make_response(render_template("instructor/password_reset.html", learner=user,
+                                              password=password))
+    response.headers["Cache-Control"] = "no-store"  # the password is on this page only
+    return response
 
 
 @bp.route("/quizzes")

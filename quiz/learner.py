@@ -20,6 +20,7 @@ from .attempts.answer import STALE, TIME_UP, slot_response
 from .attempts.page import answered_slots, load_attempt
 from .extensions import db
 from .forms import ActionForm
+from .inputlimits import whole_number
 from .models import IN_PROGRESS, Attempt, Document, Quiz, utcnow
 from .quizsettings import REVIEW_OPTIONS, answers_visible, deadline, overdue
 from .review import review_items, reviewed_attempt
@@ -107,7 +108,7 @@ def attempt(attempt_id: int):
         return redirect(url_for(".review", attempt_id=attempt_id))
     if overdue(attempt.quiz, attempt.started_at, utcnow()):
         return _time_up_page(attempt)
-    page = question_page(attempt, request.args.get("q", 1, type=int))
+    page = question_page(attempt, request.args.get("q", 1, type=whole_number))
     version = page.response.version
     kind = get_type(version.type)
     return render_template(
@@ -126,14 +127,14 @@ def save(attempt_id: int):
     """
     background = request.form.get("go") == "stay"
     attempt = _own_attempt(lock_attempt(attempt_id))
-    response = slot_response(attempt_id, request.args.get("q", 1, type=int))
+    response = slot_response(attempt_id, request.args.get("q", 1, type=whole_number))
     if response is None:
         abort(404)
     version = response.version
     answer = get_type(version.type).read_answer(version.data, response.layout, request.form)
     try:
         sequence = save_answer(attempt, response, answer,
-                               request.form.get("seq", -1, type=int), utcnow())
+                               request.form.get("seq", -1, type=whole_number), utcnow())
     except SaveRefused as refused:
         db.session.commit()  # the close, when the time was up
         return _refused(attempt_id, response.slot, refused, background)
@@ -163,7 +164,7 @@ def _destination(attempt_id: int, page: int, total: int, go: str) -> str:
         return url_for(".summary", attempt_id=attempt_id)
     target = {"next": page + 1, "prev": page - 1}.get(go)
     if target is None:
-        target = int(go) if go.isdigit() and len(go) <= 6 else page
+        target = int(go) if go.isascii() and go.isdigit() and len(go) <= 6 else page
     if target > total:
         return url_for(".summary", attempt_id=attempt_id)
     return url_for(".attempt", attempt_id=attempt_id, q=max(target, 1))

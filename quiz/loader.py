@@ -247,13 +247,16 @@ def _insert(model, rows: list[dict], ids: bool = True) -> list[int]:
 
 
 def write_version(question: Question, spec: QuestionSpec, origin: str,
-                  force: bool = False) -> QuestionVersion | None:
+                  force: bool = False,
+                  paragraphs: dict[int, Paragraph] | None = None) -> QuestionVersion | None:
     """Give ``question`` a new version from a checked spec; None when nothing changed.
 
     Banks, the browser's editor, imports and re-anchoring all make versions here. A
     version written from a spec with citations has passed every check, so a question
     that was a draft or flagged for review becomes active again. ``force`` writes one
     even when nothing changed, to check the citations against today's paragraphs.
+    ``paragraphs`` (the document's, by number) spares reading them again for each of
+    many versions written at once (a new edition).
     """
     digest = spec_hash(spec)
     current = question.current
@@ -262,8 +265,9 @@ def write_version(question: Question, spec: QuestionSpec, origin: str,
     number = (db.session.execute(
         db.select(db.func.max(QuestionVersion.number)).filter_by(question_id=question.id)
     ).scalar() or 0) + 1
-    paragraphs = {p.number: p for p in db.session.execute(
-        db.select(Paragraph).filter_by(document_id=question.document_id)).scalars()}
+    if paragraphs is None:
+        paragraphs = {p.number: p for p in db.session.execute(
+            db.select(Paragraph).filter_by(document_id=question.document_id)).scalars()}
     first = paragraphs[spec.citations[0].paragraph] if spec.citations else None
     version = QuestionVersion(
         question_id=question.id, number=number, type=spec.type, prompt=spec.prompt,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,6 +21,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="learner")
     demo: Mapped[bool] = mapped_column(default=False)  # made by `demo seed`, replaced by it
+    # Set when an instructor gives a temporary password: changed at the next login.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
@@ -232,11 +234,16 @@ class Response(db.Model):
 
 
 class LoginSession(db.Model):
-    """A logged-in browser. Logging out deletes it, so a copied cookie stops working."""
+    """A logged-in browser. Logging out deletes it, so a copied cookie stops working.
+
+    ``token`` is the SHA-256 of the token in the browser's session cookie: the database
+    and its backups hold nothing a cookie could be made from."""
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Brought forward every few minutes of use; idle sessions end (see auth.keep_alive).
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
 
 class RateLimitCounter(db.Model):

@@ -104,9 +104,12 @@ def answers(user_id: int) -> list[Answer]:
 
 
 def mastery_of(history: list[Answer]) -> dict[int, Mastery]:
-    """Paragraph id -> mastery, from answers oldest first (what mastery() computes in SQL)."""
+    """Paragraph id -> mastery, from answers oldest first (what mastery() computes in SQL).
+    Answers whose quiz hides its answers count nowhere: a band would say where they lie."""
     result: dict[int, Mastery] = defaultdict(Mastery)
     for answer in history:
+        if not answer.answers_shown:
+            continue
         for paragraph_id in answer.paragraphs:
             result[paragraph_id].fractions.append(answer.fraction)
     return dict(result)
@@ -121,12 +124,14 @@ def per_quiz(attempts: list[Attempt], quizzes: dict[int, Quiz]) -> list[QuizProg
 
 
 def mastery(user_id: int, document_id: int | None = None) -> dict[int, Mastery]:
-    """Paragraph id -> the learner's mastery, from every finished answer citing it."""
+    """Paragraph id -> the learner's mastery, from every finished answer citing it whose
+    quiz shows its answers now (as mastery_of)."""
     query = (
         select(Citation.paragraph_id, Response.id, Response.fraction, Attempt.finished_at,
-               Response.slot)
+               Response.slot, Quiz.review, Quiz.closes_at)
         .join(Response, Response.version_id == Citation.version_id)
         .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
         .where(Attempt.user_id == user_id, Attempt.state == FINISHED)
         .order_by(Attempt.finished_at, Response.slot)
         .distinct()
@@ -135,8 +140,10 @@ def mastery(user_id: int, document_id: int | None = None) -> dict[int, Mastery]:
         query = query.join(Paragraph, Paragraph.id == Citation.paragraph_id).where(
             Paragraph.document_id == document_id)
     result: dict[int, Mastery] = defaultdict(Mastery)
-    for paragraph_id, _response_id, fraction, _when, _slot in db.session.execute(query):
-        result[paragraph_id].fractions.append(fraction or 0.0)
+    now = utcnow()
+    for row in db.session.execute(query):
+        if answers_visible(row, now):  # the row has the quiz's review and closes_at
+            result[row.paragraph_id].fractions.append(row.fraction or 0.0)
     return dict(result)
 
 

@@ -1,25 +1,24 @@
-"""Login throttling with Flask-Limiter, counted in the app's own database.
+"""A storage for the ``limits`` library's counters in the app's own database (quizdb://).
 
 Counters live in a table rather than in each worker's memory, so the limits hold
 across gunicorn workers and across app servers sharing one PostgreSQL, with no
-extra service to run. RATELIMIT_STORAGE_URI may point at Redis instead.
+extra service to run. RATELIMIT_STORAGE_URI may point at Redis instead (see
+loginthrottle).
 """
 from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits.storage import Storage
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import case, delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import db
 from .models import RateLimitCounter
 
-# Flask-Limiter as shipped: its limits are the decorators on the login view.
-limiter = Limiter(key_func=get_remote_address)
+UPSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 class DatabaseStorage(Storage):
@@ -35,25 +34,24 @@ class DatabaseStorage(Storage):
         return SQLAlchemyError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        """Add ``amount`` to the counter, starting a new window if it expired: one
+        statement (an upsert), so two workers counting at once both count."""
         now = time.time()
-        session = db.session
-        for _ in range(3):
-            changed = session.execute(
-                update(RateLimitCounter)
-                .where(RateLimitCounter.key == key, RateLimitCounter.expires_at > now)
-                .values(count=RateLimitCounter.count + amount)
-                .execution_options(synchronize_session=False))
-            if changed.rowcount == 0:
-                session.execute(delete(RateLimitCounter).where(RateLimitCounter.key == key))
-                try:
-                    with session.begin_nested():
-                        session.add(RateLimitCounter(key=key, count=amount,
-                                                     expires_at=now + expiry))
-                except IntegrityError:
-                    continue  # another worker created it first: count on theirs
-            session.commit()
-            return self.get(key)
-        raise RuntimeError(f"rate-limit counter {key!r} kept changing under us")
+        counters = RateLimitCounter.__table__
+        dialect = db.session.get_bind().dialect.name
+        if dialect not in UPSERTS:
+            raise RuntimeError(f"quizdb:// counts on SQLite or PostgreSQL, not {dialect}: "
+                               "set RATELIMIT_STORAGE_URI to a Redis URL")
+        live = counters.c.expires_at > now
+        statement = UPSERTS[dialect](counters).values(
+            key=key, count=amount, expires_at=now + expiry,
+        ).on_conflict_do_update(index_elements=[counters.c.key], set_={
+            "count": case((live, counters.c.count + amount), else_=amount),
+            "expires_at": case((live, counters.c.expires_at), else_=now + expiry),
+        }).returning(counters.c.count)
+        count = db.session.execute(statement).scalar_one()
+        db.session.commit()
+        return count
 
     def get(self, key: str) -> int:
         count = db.session.execute(
@@ -83,33 +81,3 @@ class DatabaseStorage(Storage):
     def clear(self, key: str) -> None:
         db.session.execute(delete(RateLimitCounter).where(RateLimitCounter.key == key))
         db.session.commit()
-
-
-def login_account_key() -> str:
-    """Failed logins counted per account name, whatever address they come from."""
-    return "account:" + (request.form.get("username") or "").strip().lower()[:40]
-
-
-def failed_login(response) -> bool:
-    """Only refused logins count (a successful one redirects)."""
-    return request.method == "POST" and response.status_code != 302
-
-
-def init_app(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "quizdb://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    limiter.init_app(app)
-
-
-def login_limits():
-    """The limits on the login form: per address and per account, failures only."""
-    per_address = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-                                methods=["POST"], deduct_when=failed_login,
-                                error_message="Too many failed logins from your network. "
-                                "Wait a few minutes, then try again.")
-    per_account = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-                                key_func=login_account_key, methods=["POST"],
-                                deduct_when=failed_login,
-                                error_message="Too many failed logins for this account. "
-                                "Wait a few minutes, then try again.")
-    return lambda view: per_address(per_account(view))

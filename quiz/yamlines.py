@@ -86,6 +86,31 @@ class _Refused(Exception):
     """The fast path cannot answer; the pure-Python loader says what is wrong, and where."""
 
 
+MAX_NESTING = 100  # lists and mappings inside each other; a bank needs fewer than ten
+
+
+def _too_deep(text: str) -> YamlError:
+    """The error for YAML nested past MAX_NESTING, at the line where it goes too deep,
+    found from the parser's events (the parser keeps a stack; composing recurses).
+    libyaml may stop at its own limit before saying where; PyYAML's parser then does."""
+    opening, closing = (yaml.SequenceStartEvent, yaml.MappingStartEvent), \
+        (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    for loader in (_FastLineLoader, yaml.SafeLoader):
+        depth = 0
+        try:
+            for event in yaml.parse(text, Loader=loader or yaml.SafeLoader):
+                if isinstance(event, opening):
+                    depth += 1
+                    if depth > MAX_NESTING:
+                        return YamlError(event.start_mark.line + 1, "lists and mappings "
+                                         f"nested more than {MAX_NESTING} levels deep")
+                elif isinstance(event, closing):
+                    depth -= 1
+        except yaml.YAMLError:
+            continue
+    return YamlError(0, f"lists and mappings nested more than {MAX_NESTING} levels deep")
+
+
 def _needs_pure_loader(root) -> bool:
     """Whether the composed tree holds what the pure loader treats differently from libyaml.
 
@@ -94,9 +119,9 @@ def _needs_pure_loader(root) -> bool:
     PyYAML's own scanner refuses.
     """
     seen: set[int] = set()
-    stack = [(root, False)]
+    stack = [(root, False, 0)]
     while stack:
-        node, in_flow = stack.pop()
+        node, in_flow, depth = stack.pop()
         if id(node) in seen:
             return True
         seen.add(id(node))
@@ -104,12 +129,15 @@ def _needs_pure_loader(root) -> bool:
             if in_flow and not node.style and "?" in node.value:
                 return True
             continue
+        if depth == MAX_NESTING:
+            raise RecursionError  # load_yaml says where, as for deeper nesting
         in_flow = in_flow or bool(node.flow_style)
+        depth += 1
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack += ((key, in_flow), (value, in_flow))
+                stack += ((key, in_flow, depth), (value, in_flow, depth))
         else:
-            stack += ((item, in_flow) for item in node.value)
+            stack += ((item, in_flow, depth) for item in node.value)
     return False
 
 
@@ -124,7 +152,9 @@ def _load_fast(text: str):
         if _needs_pure_loader(node):
             raise _Refused
         return loader.construct_document(node)
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        if getattr(exc, "problem", "") == "exceeded maximum nesting depth":  # libyaml's 1,000
+            raise RecursionError from None
         raise _Refused from None
     finally:
         loader.dispose()
@@ -145,6 +175,8 @@ def load_yaml(text: str):
         except _Refused:
             # _LineLoader is a SafeLoader subclass: no arbitrary objects.
             return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506
+    except RecursionError:  # composing nested lists and mappings recurses
+        raise _too_deep(text) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

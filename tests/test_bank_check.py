@@ -302,3 +302,26 @@ def test_loading_a_folder_outside_the_questions_folder_is_refused(tmp_path, app)
     assert result.exit_code == 1
     assert "is outside the questions folder" in result.output
     assert f"'bank check {library}'" in result.output
+
+
+@pytest.mark.parametrize("source", ["../secret_key", "/etc/hostname", "sub/../../secret_key",
+                                    "outside-link.txt"])
+def test_a_documents_source_must_stay_in_its_folder(tmp_path, source):
+    make_library(tmp_path, "document: sample\nquestions:\n" + GOOD_QUESTION)
+    (tmp_path / "secret_key").write_text("s3cret\n")
+    (tmp_path / "sample" / "sub").mkdir()
+    (tmp_path / "sample" / "outside-link.txt").symlink_to(tmp_path / "secret_key")
+    (tmp_path / "sample" / "document.yaml").write_text(f"title: Sample\nsource: {source}\n")
+    errors = [str(e) for e in read_library(tmp_path).errors]
+    assert errors[0] == (f"{tmp_path / 'sample' / 'document.yaml'}:2: source '{source}' must "
+                         "be a file in the document's folder 'sample'")
+    assert not any("s3cret" in error for error in errors)
+
+
+def test_a_link_to_a_file_inside_the_folder_is_a_source_like_any_other(tmp_path):
+    make_library(tmp_path, "document: sample\nquestions:\n" + GOOD_QUESTION)
+    (tmp_path / "sample" / "texts").mkdir()
+    (tmp_path / "sample" / "source.txt").rename(tmp_path / "sample" / "texts" / "source.txt")
+    (tmp_path / "sample" / "current.txt").symlink_to(tmp_path / "sample" / "texts" / "source.txt")
+    (tmp_path / "sample" / "document.yaml").write_text("title: Sample\nsource: current.txt\n")
+    assert read_library(tmp_path).errors == []

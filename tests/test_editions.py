@@ -256,3 +256,31 @@ def test_a_review_links_to_where_its_paragraph_is_in_the_latest_edition(instruct
                       FIRST.replace("# Sample\n", "# Sample\n\nA new opening.\n").encode())
     assert response.status_code == 200, response.text
     assert source.format(cite, 4, 4) in learner.get(f"{attempt_url}/review").text
+
+
+def test_a_quote_moved_far_in_a_long_rewritten_stretch_is_found(app):
+    # Forty paragraphs all reworded and one more added (so they cannot pair by place):
+    # each is paired with its new text nearby, and a quote that moved thirty paragraphs
+    # down is found there, not flagged.
+    from quiz.editions import add_document
+    old = [f"Paragraph {i} tells of the council meeting number {i}." for i in range(40)]
+    new = [f"Paragraph {i} tells, in new words, of council meeting number {i}."
+           for i in range(40)]
+    new.insert(20, "A paragraph that was not there before.")
+    new[35] += " The summit was held in Riga."
+    old[5] += " The summit was held in Riga."
+    with app.app_context():
+        document = add_document("# Long\n\n" + "\n\n".join(old), slug="long", fmt="markdown")
+        entry = {"id": "riga", "type": "true_false", "prompt": "Riga?", "answer": True,
+                 "explanation": "So it says.",
+                 "source": {"paragraph": 7, "quote": "The summit was held in Riga."}}
+        question = Question(key="riga", document_id=document.id, position=1)
+        db.session.add(question)
+        db.session.flush()
+        write_version(question, check_entry(entry, document_spec(document)).spec, "test")
+        report = new_edition(document, "# Long\n\n" + "\n\n".join(new), "markdown")
+        db.session.commit()
+        # (one neighbour pair is closer in wording than the right one: at most one miss)
+        assert report.changed >= 39 and report.added - report.removed == 1
+        assert [(m.key, m.old, m.new) for m in report.moved] == [("riga", 7, 37)]
+        assert report.flagged == []

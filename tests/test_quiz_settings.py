@@ -1,8 +1,9 @@
 """Quiz settings: dates, time limit, attempts allowed and review options, enforced on the server."""
+import re
 from datetime import timedelta
 
 from quiz.extensions import db
-from quiz.models import Attempt, Quiz, utcnow
+from quiz.models import Attempt, Citation, Quiz, Response, utcnow
 from quiz.quizsettings import GRACE
 from tests.answering import choose
 from tests.conftest import add_user, csrf_token, log_in, make_app
@@ -191,3 +192,51 @@ def test_answers_an_instructor_was_shown_stay_hidden_from_the_learner(typed_app)
     hidden = learner.get(f"{attempt_url}/review").text
     assert "<strong>Incorrect</strong>" in hidden
     assert "Correct answer" not in hidden and "<mark>" not in hidden
+
+
+def asked_citations(app, attempt_url) -> list[int]:
+    attempt_id = int(attempt_url.rsplit("/", 1)[1])
+    with app.app_context():
+        return db.session.execute(
+            db.select(Citation.id).join(Response, Response.version_id == Citation.version_id)
+            .where(Response.attempt_id == attempt_id)).scalars().all()
+
+
+def marks_in(client, cite: int) -> list[str]:
+    page = client.get(f"/documents/nato-bih?cite={cite}")
+    assert page.status_code == 200
+    return re.findall(r"<mark>(.*?)</mark>", page.text)
+
+
+def test_cite_marks_no_quote_a_quizs_review_hides(typed_app):
+    learner, attempt_url = submitted_wrong(typed_app, review="never")
+    cites = asked_citations(typed_app, attempt_url)
+    assert cites
+    # Neither the learner who answered, nor another learner, nor a visitor finds a quote
+    # by running through ?cite= ...
+    stranger = typed_app.test_client()
+    register(stranger, "bob")
+    for cite in cites:
+        for client in (learner, stranger, typed_app.test_client()):
+            assert marks_in(client, cite) == []
+    # ... while the instructor does, and the learner once the review shows answers.
+    add_user(typed_app, "teacher", role="instructor")
+    teacher = typed_app.test_client()
+    log_in(teacher, "teacher")
+    assert all(marks_in(teacher, cite) for cite in cites)
+    set_quiz(typed_app, review="immediately")
+    assert all(marks_in(learner, cite) for cite in cites)
+    assert all(marks_in(stranger, cite) == [] for cite in cites)
+
+
+def test_mastery_shows_nothing_of_questions_a_quizs_review_hides(typed_app):
+    learner, _ = submitted_wrong(typed_app, review="never")
+    document = learner.get("/documents/nato-bih").text
+    assert "Your mastery" in document  # the legend; past it, every paragraph is unseen
+    assert re.findall(r"band band-(\w+)\"", document.split("</aside>")[1]) == ["unseen"] * len(
+        re.findall(r'class="para-meta"', document))
+    progress = learner.get("/me/progress").text
+    assert "you have been asked about" not in progress
+    set_quiz(typed_app, review="after_close", closes_at=utcnow() - timedelta(minutes=1))
+    assert "band-shaky\"" in learner.get("/documents/nato-bih").text.split("</aside>")[1]
+    assert "you have been asked about" in learner.get("/me/progress").text

@@ -13,7 +13,8 @@ PUBLIC = {"static", "learner.home", "learner.quiz", "documents.view", "auth.logi
           "auth.register"}
 LOGIN_ONLY = {"learner.start", "learner.attempt", "learner.save", "learner.summary",
               "learner.submit", "learner.review", "learner.my_attempts", "learner.my_progress",
-              "auth.logout"}
+              "auth.logout", "account.settings", "account.change_password",
+              "account.logout_everywhere"}
 INSTRUCTOR_BLUEPRINTS = {"instructor", "authoring"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -20,6 +20,9 @@ FORMAT_CHOICES = [("auto", "From the file name (.md is Markdown)"), ("text", "Pl
                   ("markdown", "Markdown")]
 
 
+MAX_NAME = 200  # as for imports: a longer name is no one's real file
+
+
 class UploadError(ValueError):
     pass
 
@@ -28,6 +31,9 @@ def read_upload(storage) -> tuple[str, str]:
     """The text of an uploaded file and the format its name suggests; UploadError if unfit."""
     if storage is None or not getattr(storage, "filename", ""):
         raise UploadError("choose a file")
+    if len(storage.filename) > MAX_NAME:
+        raise UploadError(f"the file name is longer than {MAX_NAME} characters; rename the "
+                          "file and upload it again")
     suffix = PurePath(storage.filename).suffix.lower()
     if suffix not in TEXT_SUFFIXES:
         raise UploadError(f"'{storage.filename}' is not a .txt or .md file")

@@ -91,6 +91,8 @@ def check_entry(entry: Mapping, document: DocumentSpec, *, need_source: bool = T
             where = _citation_field(where, error.message)
         elif error.message.startswith("missing field 'source'"):
             where = "source.0.quote"
+        elif error.message == "missing field 'id'":
+            where = "id"
         result.add(where, error.message)
     if not need_source and not result.errors:
         result.spec = _without_source(entry, document)

@@ -210,6 +210,8 @@ def _show_errors(form: QuestionForm, errors: dict[str, list[str]]) -> None:
 
 
 def _field_at(form, path: list[str]):
+    if not path:
+        return None  # the entry as a whole: said above the form
     node = form
     for part in path:
         if part.isdigit():
@@ -233,7 +235,8 @@ def quote_check(slug: str):
     number = request.args.get("paragraph", "").removeprefix("p")
     paragraph = db.session.execute(db.select(Paragraph).filter_by(
         document_id=document.id,
-        number=int(number) if number.isdigit() and len(number) < 10 else -1)).scalar()
+        number=int(number) if number.isascii() and number.isdigit() and len(number) < 10
+        else -1)).scalar()
     if paragraph is None:
         return jsonify(found=False, text="", message="Choose a paragraph.")
     quote = request.args.get("quote", "")

@@ -100,7 +100,7 @@ class QuizForm(FlaskForm):
 
 def _whole(text: str):
     text = text.strip()
-    return int(text) if text.isdigit() else text
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else text
 
 
 @bp.route("/quizzes")

@@ -42,6 +42,9 @@ def parse_aiken(text: str) -> Parsed:
                     "id": "", "type": "single_choice", "prompt": " ".join(prompt),
                     "choices": [t for _, t in options], "answer": letters[answer.group(1)]}))
             prompt, options = [], []
+        elif option and prompt and len(options) == len(string.ascii_uppercase):
+            parsed.errors.append(f"{number}: a question has at most 26 options (A to Z)")
+            prompt, options = [], []
         elif option and prompt:
             expected = string.ascii_uppercase[len(options)]
             if option.group(1) != expected:

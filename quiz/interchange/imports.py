@@ -20,6 +20,7 @@ from .gift import Parsed, parse_gift
 from .moodlexml import parse_moodle_xml
 
 MAX_BYTES = 2 * 1024 * 1024
+MAX_NAME = 200  # a file name, kept in each imported version's origin (300 characters)
 
 
 class ImportFailed(Exception):
@@ -78,6 +79,9 @@ def _key(name: str, document: Document, taken: set[str]) -> str:
 
 def import_file(data: bytes, name: str, fmt: str, document: Document) -> ImportReport:
     """Check every question of the file, then write them all as drafts, or raise."""
+    if len(name) > MAX_NAME:
+        raise ImportFailed([f"0: the file name is longer than {MAX_NAME} characters; rename "
+                            "the file and import it again"])
     parsed = parse(data, fmt)
     errors = list(parsed.errors)
     spec_document = document_spec(document)
