@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
+HASH_METHOD = "scrypt"  # Werkzeug's, for new password hashes; the test suite sets a cheap one
 
 
 def secret_key(instance: Path) -> str:
@@ -53,8 +54,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
         SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "120") or 120),
         WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session: long quizzes stay valid
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
-        # Werkzeug's method for new password hashes; the test suite sets a cheap one.
-        PASSWORD_HASH_METHOD="scrypt",
+        PASSWORD_HASH_METHOD=HASH_METHOD,
     )
     if "SECRET_KEY" not in overrides:
         app.config["SECRET_KEY"] = secret_key(instance)
