@@ -19,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quiz import create_app  # noqa: E402
-from quiz.authoring.entries import check_entry, document_spec  # noqa: E402
 from quiz.editions import add_document, new_edition  # noqa: E402
+from quiz.entries import check_entry, document_spec  # noqa: E402
 from quiz.extensions import db  # noqa: E402
-from quiz.loader import write_version  # noqa: E402
 from quiz.models import Question  # noqa: E402
+from quiz.versions import write_version  # noqa: E402
 
 WORDS = ("treaty alliance member partner forces mission reform defence council summit "
          "security training support operation country programme plan review").split()

@@ -6,6 +6,20 @@ import logging
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
+from . import (
+    account,
+    auth,
+    authoring,
+    cli,
+    database,
+    documents,
+    filters,
+    inputlimits,
+    instructor,
+    learner,
+    loginthrottle,
+    security,
+)
 from .config import ROOT, configure
 from .extensions import csrf, db, login_manager
 
@@ -16,7 +30,6 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     configure(app, config)
 
-    from . import database, filters, inputlimits, loginthrottle, security
     database.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -25,7 +38,6 @@ def create_app(config: dict | None = None) -> Flask:
     filters.init_app(app)
     inputlimits.init_app(app)  # before the blueprints: their routes read its converter
 
-    from . import account, auth, authoring, cli, documents, instructor, learner
     for module in (auth, account, documents, learner, instructor, authoring):
         app.register_blueprint(module.bp)
     cli.init_app(app)

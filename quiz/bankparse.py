@@ -164,7 +164,7 @@ def _reason(exc: Exception) -> str:
     return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
 
 
-class _Checker:
+class Checker:
     """Checks one bank file; collects errors rather than stopping at the first."""
 
     def __init__(self, path: str, documents: Mapping[str, DocumentSpec]):
@@ -390,7 +390,7 @@ def _paragraph_number(value) -> int | None:
 
 def parse_bank(path: str, text: str, documents: Mapping[str, DocumentSpec]):
     """Check one bank file's text; return (questions, quizzes, errors)."""
-    checker = _Checker(path, documents)
+    checker = Checker(path, documents)
     questions, quizzes = checker.parse(text)
     return questions, quizzes, checker.errors
 

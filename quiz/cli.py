@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import sys
 from importlib import import_module
 from pathlib import Path
 
@@ -13,9 +14,16 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate.cli import db as db_group
 
 from .accounts import AccountError, create_user
+from .attempts import close_overdue
 from .backup import backup_command, restore_command
+from .bankparse import NotALibrary, read_library, read_path
 from .database import upgrade_schema
+from .exports import gradebook_rows, response_rows, write_csv
 from .extensions import db
+from .interchange import cli as interchange_cli
+from .loader import LibraryInvalid, load_library
+from .models import Quiz, utcnow
+from .scores import item_report
 
 # Bank reading and loading are imported by the commands that use them, and some commands by
 # their group: create_app registers every command, and the web app never needs them.
@@ -56,8 +64,6 @@ def _print_errors(errors) -> None:
 
 
 def _load(only: Path | None) -> None:
-    from .bankparse import NotALibrary, read_library, read_path
-    from .loader import LibraryInvalid, load_library
     root = _questions_dir()
     if only is not None and root.resolve() != only.resolve() \
             and root.resolve() not in only.resolve().parents:
@@ -96,7 +102,6 @@ def init_command() -> None:
 def check_command(path: Path | None) -> None:
     """Check every bank, or the library at PATH: a bank file, one document's folder, or a
     questions folder (inside the configured one or not). Exit non-zero on any error."""
-    from .bankparse import NotALibrary, read_library, read_path
     try:
         library = read_library(_questions_dir()) if path is None \
             else read_path(_questions_dir(), path)
@@ -145,8 +150,6 @@ attempts_group = AppGroup("attempts", help="Learners' attempts.")
 
 def close_overdue_now() -> int:
     """Close the attempts whose time is up, so what is read next counts them."""
-    from .attempts import close_overdue
-    from .models import utcnow
     closed = close_overdue(utcnow())
     db.session.commit()
     return closed
@@ -165,16 +168,13 @@ def close_overdue_command() -> None:
 
 def progress(iterable, length: int | None = None, label: str = ""):
     """A progress bar on a terminal; silence when output is piped or redirected."""
-    import sys
     if not sys.stderr.isatty():
         return contextlib.nullcontext(iterable)
     return click.progressbar(iterable, length=length, label=label, file=sys.stderr)
 
 
 def _export(rows, output: Path | None, label: str) -> None:
-    from .exports import write_csv
     if output is None:
-        import sys
         write_csv(rows, sys.stdout)
         return
     with open(output, "w", encoding="utf-8", newline="") as stream, \
@@ -188,7 +188,6 @@ def _export(rows, output: Path | None, label: str) -> None:
               help="The CSV file to write (default: standard output).")
 def export_gradebook(output: Path | None) -> None:
     """The gradebook: learners by quizzes, graded by each quiz's method."""
-    from .exports import gradebook_rows
     close_overdue_now()
     _export(gradebook_rows(), output, "Gradebook")
 
@@ -198,7 +197,6 @@ def export_gradebook(output: Path | None) -> None:
               help="The CSV file to write (default: standard output).")
 def export_responses(output: Path | None) -> None:
     """Every response of every finished attempt, one row each."""
-    from .exports import response_rows
     close_overdue_now()
     _export(response_rows(), output, "Responses")
 
@@ -212,8 +210,6 @@ def export_responses(output: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def stats_items(quiz_key: str, which: str, as_json: bool) -> None:
     """Item analysis of QUIZ (Moodle's definitions)."""
-    from .models import Quiz
-    from .scores import item_report
     quiz = db.session.execute(db.select(Quiz).filter_by(key=quiz_key)).scalar_one_or_none()
     if quiz is None:
         raise click.ClickException(f"No quiz '{quiz_key}'.")
@@ -263,5 +259,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     db_group.add_command(backup_command)  # Flask-Migrate's db group: db backup, db restore
     db_group.add_command(restore_command)
-    from .interchange import cli as interchange_cli
     interchange_cli.init_app(app, bank)

@@ -14,6 +14,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .bankparse import read_library  # not at the top: create_app registers this command
 from .docparse import HEADING, Block
 from .types import QUESTION_TYPES
 
@@ -192,7 +193,6 @@ def format_report(report: CoverageReport) -> str:
 @with_appcontext
 def coverage_command(as_json: bool, threshold: int) -> None:
     """Report how many questions cite each paragraph, and flag the thinly covered ones."""
-    from .bankparse import read_library  # not at the top: create_app registers this command
     library = read_library(Path(current_app.config["QUESTIONS_DIR"]))
     if library.errors:
         for error in library.errors:

@@ -10,6 +10,7 @@ import hashlib
 import math
 import random
 import statistics
+import sys
 from datetime import timedelta
 
 import click
@@ -149,7 +150,6 @@ def _attempt(quiz, pool, keys, user_id, ability, when, rng):
 @with_appcontext
 def seed_command(learners: int, seed_value: int, force: bool) -> None:
     """Fill the database with demo learners taking the shipped quizzes."""
-    import sys
     existing = real_learners()
     if existing and not force:
         raise click.ClickException(

@@ -26,7 +26,6 @@ from sqlalchemy.orm import selectinload
 from .bankparse import ID_PATTERN, CitationSpec, QuestionSpec
 from .docparse import FORMATS, HEADING, Block, parse_document
 from .extensions import db
-from .loader import write_version
 from .models import (
     DRAFT,
     NEEDS_REVIEW,
@@ -38,6 +37,7 @@ from .models import (
     QuestionVersion,
 )
 from .textmatch import content_hash, normalise, slugify
+from .versions import write_version
 
 
 class DocumentError(ValueError):

@@ -20,10 +20,19 @@ from .accounts import temporary_password
 from .attempts import close_attempt, close_overdue, lock_attempt, overdue_attempts
 from .auth import instructor_required
 from .database import write_transaction
+from .exports import csv_chunks, gradebook_rows, response_rows
 from .extensions import db
 from .forms import ActionForm
 from .models import FINISHED, Attempt, Document, Quiz, User, utcnow
 from .quizsettings import deadline
+from .scores import (
+    WHICH_ATTEMPTS,
+    UnknownAttempts,
+    gradebook,
+    item_report,
+    overview,
+    paragraph_report,
+)
 from .tables import sort_and_page
 
 # Reports (scores, statistics) and CSV exports are imported by the views that use them, so
@@ -80,7 +89,6 @@ def attempts():
 
 @bp.route("/gradebook")
 def gradebook_view():
-    from .scores import gradebook
     quizzes, rows = gradebook()
     columns = {"learner": lambda r: r.username.lower()}
     columns.update({q.key: (lambda r, q=q: r.grades.get(q.id)) for q in quizzes})
@@ -130,7 +138,6 @@ def _quiz(key: str) -> Quiz:
 
 def _statistics(report, quiz: Quiz):
     """``report`` of the quiz over the attempts the query string asks for (?attempts=)."""
-    from .scores import UnknownAttempts
     try:
         return report(quiz, request.args.get("attempts", "graded"))
     except UnknownAttempts as exc:
@@ -139,7 +146,6 @@ def _statistics(report, quiz: Quiz):
 
 @bp.route("/quizzes/<key>")
 def quiz_overview(key: str):
-    from .scores import WHICH_ATTEMPTS, overview
     quiz = _quiz(key)
     return render_template("instructor/quiz_overview.html", quiz=quiz,
                            report=_statistics(overview, quiz), choices=WHICH_ATTEMPTS)
@@ -147,7 +153,6 @@ def quiz_overview(key: str):
 
 @bp.route("/quizzes/<key>/items")
 def quiz_items(key: str):
-    from .scores import WHICH_ATTEMPTS, item_report
     quiz = _quiz(key)
     report = _statistics(item_report, quiz)
     items = report.items
@@ -169,7 +174,6 @@ def paragraphs(slug: str):
     if request.args.get("quiz"):
         quiz = db.first_or_404(db.select(Quiz).filter_by(key=request.args["quiz"],
                                                           document_id=document.id))
-    from .scores import paragraph_report
     rows = paragraph_report(document.id, quiz.id if quiz else None)
     table = sort_and_page(rows, {
         "wrong": lambda r: r.wrong_rate, "paragraph": lambda r: r.paragraph.number,
@@ -180,18 +184,15 @@ def paragraphs(slug: str):
 
 
 def _csv_download(rows, filename: str) -> Response:
-    from .exports import csv_chunks
     return Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/gradebook.csv")
 def gradebook_csv():
-    from .exports import gradebook_rows
     return _csv_download(gradebook_rows(), "gradebook.csv")
 
 
 @bp.route("/responses.csv")
 def responses_csv():
-    from .exports import response_rows
     return _csv_download(response_rows(), "responses.csv")

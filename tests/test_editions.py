@@ -4,11 +4,11 @@ import io
 import pytest
 
 from quiz.attempts import start_attempt
-from quiz.authoring.entries import check_entry, document_spec
 from quiz.editions import new_edition
+from quiz.entries import check_entry, document_spec
 from quiz.extensions import db
-from quiz.loader import write_version
 from quiz.models import Document, Question, Quiz, User
+from quiz.versions import write_version
 from tests.conftest import add_user, csrf_token, log_in
 
 FIRST = """# Sample

@@ -6,10 +6,10 @@ import pytest
 from defusedxml.ElementTree import fromstring
 
 from quiz.attempts import start_attempt
-from quiz.authoring.entries import check_entry, document_spec
+from quiz.entries import check_entry, document_spec
 from quiz.extensions import db
-from quiz.loader import write_version
 from quiz.models import Document, Question, Quiz, User
+from quiz.versions import write_version
 from tests.conftest import SEED, add_user, csrf_token, fixture_library, log_in, make_app
 
 

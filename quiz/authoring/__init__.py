@@ -1,23 +1,8 @@
-"""The instructor's authoring pages: questions, quizzes, documents, imports and exports."""
-from __future__ import annotations
+"""The instructor's authoring pages: questions, quizzes, documents, imports and exports.
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+Each page module adds its routes to the blueprint (blueprint.py) when imported here.
+"""
+from . import documents, questions, quizzes, transfer
+from .blueprint import bp
 
-from ..auth import instructor_required
-
-bp = Blueprint("authoring", __name__, url_prefix="/instructor/authoring")
-
-
-@bp.before_request
-@login_required
-def require_instructor():
-    instructor_required()
-
-
-@bp.errorhandler(413)
-def too_large(error):
-    return render_template("authoring/too_large.html"), 413
-
-
-from . import documents, questions, quizzes, transfer  # noqa: E402,F401
+__all__ = ["bp", "documents", "questions", "quizzes", "transfer"]

@@ -10,10 +10,11 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
+from ..editions import DocumentError, add_document, new_edition  # here: create_app stays quick
 from ..extensions import db
 from ..models import NEEDS_REVIEW, STATUS_LABELS, Document, Paragraph, Question
 from ..types.forms import options
-from . import bp
+from .blueprint import bp
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
 FORMAT_CHOICES = [("auto", "From the file name (.md is Markdown)"), ("text", "Plain text"),
@@ -83,7 +84,6 @@ def document_list():
 def new_document():
     form = DocumentForm()
     if form.validate_on_submit():
-        from ..editions import DocumentError, add_document  # here: create_app stays quick
         try:
             text, guessed = read_upload(form.file.data)
             fmt = guessed if form.format.data == "auto" else form.format.data
@@ -111,7 +111,6 @@ def new_document_edition(slug: str):
     document = db.first_or_404(db.select(Document).filter_by(slug=slug))
     form = EditionForm()
     if form.validate_on_submit():
-        from ..editions import DocumentError, new_edition
         try:
             text, guessed = read_upload(form.file.data)
             fmt = guessed if form.format.data == "auto" else form.format.data

@@ -7,9 +7,12 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from ..banklint.commands import lint_question
 from ..docparse import HEADING
+from ..entries import attach_citations, check_entry, document_spec, entry_of
 from ..extensions import db
 from ..forms import ActionForm
+from ..interchange.bankyaml import dump
 from ..models import (
     ACTIVE,
     DRAFT,
@@ -27,7 +30,8 @@ from ..tables import sort_and_page
 from ..textmatch import find_quote
 from ..types import QUESTION_TYPES
 from ..types.forms import QuestionForm
-from . import bp
+from ..versions import write_version
+from .blueprint import bp
 from .preview import preview_of_spec, preview_of_version
 
 # Bank checking (entries), versions (loader) and YAML (bankyaml) are imported by the views
@@ -131,7 +135,6 @@ def edit_question(key: str):
     document = db.get_or_404(Document, question.document_id)
     form = QUESTION_TYPES[question.current.type].form_class(prefix="edit")
     if request.method == "GET":
-        from .entries import attach_citations, entry_of
         entry = entry_of(question.current, question.key)
         suggested = (question.detail or {}).get("suggested") or []
         if question.status == DRAFT and suggested:
@@ -149,7 +152,6 @@ def _editor(form: QuestionForm, document: Document, question: Question | None):
         if not form.validate_on_submit():
             status = 400
         else:
-            from .entries import check_entry, document_spec
             entry = form.to_entry()
             checked = check_entry(entry, document_spec(document))
             if question is None and entry["id"] and db.session.execute(
@@ -160,7 +162,6 @@ def _editor(form: QuestionForm, document: Document, question: Question | None):
                 _show_errors(form, checked.errors)
                 status = 400
             else:
-                from ..banklint.commands import lint_question
                 findings = lint_question(checked.spec, document, paragraphs)
                 if request.form.get("action") != "preview":
                     return _save(checked.spec, document, question, findings)
@@ -174,7 +175,6 @@ def _editor(form: QuestionForm, document: Document, question: Question | None):
 
 
 def _save(spec, document: Document, question: Question | None, findings):
-    from ..loader import write_version
     created = question is None
     if created:
         last = db.session.execute(db.select(db.func.max(Question.position)).filter_by(
@@ -261,8 +261,6 @@ def question_detail(key: str):
         db.select(Response.version_id, db.func.count()).where(
             Response.version_id.in_([v.id for v in versions])).group_by(Response.version_id)
     ).all())
-    from ..interchange.bankyaml import dump
-    from .entries import entry_of
     texts = {v.id: dump(entry_of(v, question.key)).splitlines() for v in versions}
     changes = {}
     for newer, older in zip(versions, versions[1:], strict=False):

@@ -7,13 +7,15 @@ from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
+from ..bankparse import Checker
 from ..docparse import HEADING
 from ..drawing import Candidate, pool
+from ..entries import Lines
 from ..extensions import db
 from ..models import ACTIVE, Document, Paragraph, Question, Quiz
 from ..quizsettings import REVIEW_OPTIONS, bank_settings
 from ..types.forms import options
-from . import bp
+from .blueprint import bp
 
 # The bank checker (bankparse, entries) is imported where a quiz is checked, so that
 # create_app, which imports every view, stays quick.
@@ -165,10 +167,8 @@ FIELD_OF = {"id": "key", "select": "rule", "grading": "grading", "attempts": "at
 
 def check_quiz(entry: dict, document: Document, sections: list[str]) -> dict[str, list[str]]:
     """The bank checker's verdict on a quiz entry plus what needs the stored questions."""
-    from ..bankparse import _Checker
-    from .entries import _Lines
-    lines = _Lines()
-    checker = _Checker("quiz editor", {})
+    lines = Lines()
+    checker = Checker("quiz editor", {})
     spec = checker.quiz(lines.wrap(entry, ""), document.slug)
     errors: dict[str, list[str]] = {}
     for error in checker.errors:
@@ -206,10 +206,8 @@ def check_quiz(entry: dict, document: Document, sections: list[str]) -> dict[str
 
 
 def _save(entry: dict, document: Document, quiz: Quiz | None):
-    from ..bankparse import _Checker
-    from .entries import _Lines
-    lines = _Lines()
-    spec = _Checker("quiz editor", {}).quiz(lines.wrap(entry, ""), document.slug)
+    lines = Lines()
+    spec = Checker("quiz editor", {}).quiz(lines.wrap(entry, ""), document.slug)
     values = {"document_id": document.id, "title": spec.title,
               "description": spec.description, "select": spec.select,
               "shuffle_questions": spec.shuffle_questions,

@@ -7,10 +7,11 @@ from flask_wtf.file import FileField
 from wtforms import SelectField
 
 from ..extensions import db
-from ..interchange.cli import EXPORT_FORMATS, IMPORT_FORMATS, export_questions
+from ..interchange import EXPORT_FORMATS, IMPORT_FORMATS, export_questions
+from ..interchange.imports import ImportFailed, import_file
 from ..models import Document
 from ..types.forms import options
-from . import bp
+from .blueprint import bp
 
 FORMAT_LABELS = {"yaml": "Bank YAML (reads back with bank load)", "gift": "GIFT (Moodle)",
                  "moodle-xml": "Moodle XML", "aiken": "Aiken (single choice only)"}
@@ -45,7 +46,6 @@ def transfer():
         elif upload is None or not upload.filename:
             form.file.errors = ["Choose a file."]
         else:
-            from ..interchange.imports import ImportFailed, import_file
             try:
                 report = import_file(upload.read(), upload.filename, form.format.data, document)
                 db.session.commit()

@@ -10,55 +10,10 @@ docs/lint.md lists every rule.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 
 from ..drawing import Candidate, pool
-
-ERROR, WARNING = "error", "warning"
-MAX_SITTING = 25  # questions in one attempt without a random count
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: str  # ERROR or WARNING
-    check: str  # giveaway, duplicate, cue or quiz-shape
-    message: str
-    path: str = ""
-    line: int = 0
-    question: str = ""
-    quiz: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else (self.path or "-")
-        who = (f" question '{self.question}':" if self.question
-               else f" quiz '{self.quiz}':" if self.quiz else "")
-        return f"{where}:{who} {self.severity}: {self.message}"
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class Item:
-    """A question as the lint reads it: its type's stored data and what selects it."""
-
-    id: str
-    type: str
-    prompt: str
-    data: dict
-    tags: list[str] = field(default_factory=list)
-    section: str = ""
-    path: str = ""
-    line: int = 0
-
-
-@dataclass
-class QuizItem:
-    id: str
-    description: str
-    select: dict
-    path: str = ""
-    line: int = 0
+from . import cues, giveaways
+from .findings import ERROR, MAX_SITTING, WARNING, Finding, Item, QuizItem
 
 
 def items_of(library) -> tuple[list[Item], list[QuizItem]]:
@@ -96,7 +51,6 @@ def drawn_together(quizzes: list[QuizItem], pooled: dict[str, list[Item]]
 
 def lint(items: list[Item], quizzes: list[QuizItem]) -> list[Finding]:
     """Every finding for these questions and quizzes, errors first, then by place."""
-    from . import cues, giveaways
     pooled = pools(items, quizzes)
     found = giveaways.giveaways(items, quizzes, pooled, drawn_together(quizzes, pooled))
     found += giveaways.duplicates(items)
@@ -109,3 +63,7 @@ def counts(findings: Iterable[Finding]) -> tuple[int, int]:
     findings = list(findings)
     errors = sum(1 for f in findings if f.severity == ERROR)
     return errors, len(findings) - errors
+
+
+__all__ = ["ERROR", "MAX_SITTING", "WARNING", "Finding", "Item", "QuizItem", "counts",
+           "items_of", "lint"]

@@ -8,6 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..bankparse import read_library
+from ..extensions import db
+from ..models import ACTIVE, Question, QuestionVersion, Quiz
 from . import ERROR, Finding, Item, QuizItem, counts, items_of, lint
 
 
@@ -20,7 +23,6 @@ def library_findings(root: Path, only: Path | None = None) -> list[Finding]:
     """The checker's errors and the lint's findings for every bank under ``root``, or only
     those in the file or folder ``only``. Pools are always those of every bank: a question
     in one file is drawn with questions of the others."""
-    from ..bankparse import read_library
     library = read_library(root)
     items, quizzes = items_of(library)
     found = [Finding(ERROR, "check", e.message, e.path, e.line, e.question)
@@ -54,8 +56,6 @@ def lint_command(path: Path | None, as_json: bool) -> None:
 def lint_question(spec, document, paragraphs) -> list[Finding]:
     """The findings about ``spec`` (a checked question of ``document``, not yet saved) among
     the document's other active questions and its quizzes, as they are stored."""
-    from ..extensions import db
-    from ..models import ACTIVE, Question, QuestionVersion, Quiz
     section_of = {p.number: p.section for p in paragraphs}
     rows = db.session.execute(
         db.select(Question.key, QuestionVersion)

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 from ..types.numeric import HINT_EXAMPLES, parse_number
 from ..types.short_answer import canonical, variants
-from . import ERROR, MAX_SITTING, WARNING, Finding, Item, QuizItem
+from .findings import ERROR, MAX_SITTING, WARNING, Finding, Item, QuizItem
 from .giveaways import fragments, words
 
 CATCH_ALLS = ("all of the above", "none of the above", "both of the above",

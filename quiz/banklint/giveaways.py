@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..types import get_type
 from ..types.short_answer import canonical, variants
-from . import ERROR, WARNING, Finding, Item, QuizItem
+from .findings import ERROR, WARNING, Finding, Item, QuizItem
 
 # Words that carry no fact: a keyed choice made only of these is not distinctive.
 STOPWORDS = frozenset("""

@@ -3,6 +3,13 @@ from __future__ import annotations
 
 import yaml
 
+from ..drawing import Candidate, pool
+from ..entries import entry_of
+from ..extensions import db
+from ..models import RETIRED, Quiz
+from ..quizsettings import bank_settings
+from .common import ExportResult, document_questions
+
 
 class _BankDumper(yaml.SafeDumper):
     """Block style, keys in the order written, long texts unwrapped."""
@@ -32,12 +39,6 @@ def bank_text(document: str, questions: list[dict], quizzes: list[dict], note: s
 
 def export_bank(document):
     """The document's questions and quizzes as a bank file that ``bank load`` reads back."""
-    from ..authoring.entries import entry_of
-    from ..drawing import Candidate, pool
-    from ..extensions import db
-    from ..models import RETIRED, Quiz
-    from ..quizsettings import bank_settings
-    from .common import ExportResult, document_questions
 
     questions, left_out = document_questions(document)
     entries = [entry_of(q.current, q.key, "retired" if q.status == RETIRED else "")

@@ -6,29 +6,16 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
+from ..database import upgrade_schema
 from ..docparse import FORMATS
+from ..editions import DocumentError, add_document, new_edition
 from ..extensions import db
+from ..models import Document, Question
+from . import EXPORT_FORMATS, IMPORT_FORMATS, export_questions
+from .documentfiles import write_folder
+from .imports import ImportFailed, import_file
 
-# The formats' modules and editions are imported where they are used: create_app registers
-# these commands (and the browser's transfer page uses the format lists) on every start.
-EXPORT_FORMATS = ("yaml", "gift", "moodle-xml", "aiken")
-IMPORT_FORMATS = ("gift", "aiken", "moodle-xml")
 documents = AppGroup("documents", help="Add documents and bring in new editions.")
-
-
-def export_questions(fmt: str, document):
-    """The questions citing ``document`` written in ``fmt``, one of EXPORT_FORMATS."""
-    if fmt == "yaml":
-        from .bankyaml import export_bank as export
-    elif fmt == "gift":
-        from .gift import export_gift as export
-    elif fmt == "moodle-xml":
-        from .moodlexml import export_moodle_xml as export
-    elif fmt == "aiken":
-        from .aiken import export_aiken as export
-    else:
-        raise ValueError(f"unknown export format '{fmt}'")
-    return export(document)
 
 
 def _read(path: Path) -> str:
@@ -53,8 +40,6 @@ def _format(path: Path, fmt: str | None) -> str:
 @click.option("--attribution", default="", help="Rights and attribution.")
 def add_command(file: Path, slug, title, fmt, language, origin, attribution) -> None:
     """Add a document from a UTF-8 text or Markdown FILE."""
-    from ..database import upgrade_schema
-    from ..editions import DocumentError, add_document
     upgrade_schema()
     try:
         document = add_document(_read(file), title=title, slug=slug, fmt=_format(file, fmt),
@@ -73,8 +58,6 @@ def add_command(file: Path, slug, title, fmt, language, origin, attribution) -> 
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the suffix.")
 def update_command(slug: str, file: Path, fmt: str | None) -> None:
     """Bring in a new edition of document SLUG from FILE and re-anchor its questions."""
-    from ..editions import DocumentError, new_edition
-    from ..models import Document
     document = db.session.execute(db.select(Document).filter_by(slug=slug)).scalar_one_or_none()
     if document is None:
         raise click.ClickException(f"no document '{slug}'")
@@ -93,13 +76,11 @@ def update_command(slug: str, file: Path, fmt: str | None) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def export_document_command(slug: str, folder: Path) -> None:
     """Write document SLUG as a questions/ folder (document.yaml and its text) in FOLDER."""
-    from .documentfiles import write_folder
     files = write_folder(_document(slug), folder)
     click.echo("Wrote " + ", ".join(str(f) for f in files) + ".")
 
 
 def _document(slug: str | None):
-    from ..models import Document, Question
     if slug:
         document = db.session.execute(db.select(Document).filter_by(slug=slug)).scalar()
         if document is None:
@@ -140,7 +121,6 @@ def export_command(fmt: str, slug: str | None, output: Path | None) -> None:
 @with_appcontext
 def import_command(file: Path, fmt: str, slug: str) -> None:
     """Import questions from GIFT, Aiken or Moodle XML as drafts that need a source."""
-    from .imports import ImportFailed, import_file
     document = _document(slug)
     try:
         report = import_file(file.read_bytes(), file.name, fmt, document)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..authoring.entries import check_entry, document_spec
+from ..entries import check_entry, document_spec
 from ..extensions import db
-from ..loader import write_version
 from ..models import DRAFT, Document, Paragraph, Question
 from ..textmatch import slugify
+from ..versions import write_version
 from .aiken import parse_aiken
 from .common import split_sources
 from .gift import Parsed, parse_gift

@@ -3,7 +3,7 @@
 
 Each type's own form lives in its module (``form_class``). The forms only gather what
 was typed: every rule about a question lives in the type and the bank checker, which
-``authoring.entries.check_entry`` runs.
+``entries.check_entry`` runs.
 """
 from __future__ import annotations
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..bankparse import DocumentSpec, QuestionSpec, _Checker
-from ..docparse import Block
-from ..extensions import db
-from ..models import Document, Paragraph, QuestionVersion
-from ..types import get_type
-from ..yamlines import LineDict
+from .bankparse import Checker, DocumentSpec, QuestionSpec
+from .docparse import Block
+from .extensions import db
+from .models import Document, Paragraph, QuestionVersion
+from .types import get_type
+from .yamlines import LineDict
 
 PART_LISTS = {"item": "items", "pair": "pairs"}
 # What an imported draft may lack until an instructor completes it.
@@ -45,7 +45,7 @@ class EntryCheck:
         self.errors.setdefault(where, []).append(message)
 
 
-class _Lines:
+class Lines:
     """Gives every mapping and key a line of its own, so an error's line names its field."""
 
     def __init__(self):
@@ -77,9 +77,9 @@ def check_entry(entry: Mapping, document: DocumentSpec, *, need_source: bool = T
     Paths: ``prompt``, ``choices``, ``source.0.quote``, ``items.2.source.0.paragraph`` …
     With ``need_source`` false (imports) a missing source is not an error.
     """
-    lines = _Lines()
+    lines = Lines()
     wrapped = lines.wrap(dict(entry), "")
-    checker = _Checker(f"document {document.slug}", {document.slug: document})
+    checker = Checker(f"document {document.slug}", {document.slug: document})
     spec = checker.question(wrapped, document)
     result = EntryCheck(spec)
     for error in checker.errors:
