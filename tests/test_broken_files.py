@@ -23,9 +23,32 @@ IMPORT_EXPECTATIONS = {
     "import-aiken-no-options.txt": (1, "needs at least two options"),
     "import-gift-not-utf8.gift": (1, "not UTF-8 text"),
     "import-gift-unclosed.gift": (1, "'{' opens the answers but no '}' closes them"),
+    # GIFT cases modelled on what Moodle's parser refuses (qformat_gift: braceerror,
+    # importminerror, giftmatchingformat, giftnonumericalanswers, wrong grade), and on
+    # what it would silently garble: a brace left open swallowing the next question.
+    "import-gift-missing-brace-before-next-question.gift": (
+        1, "'{' opens the answers but no '}' closes them"),
+    "import-gift-no-blank-line-between-questions.gift": (
+        2, "a new question starts here without a blank line before it"),
+    "import-gift-close-without-open.gift": (2, "'}' closes answers that no '{' opened"),
+    "import-gift-one-choice.gift": (1, "a multiple choice question needs at least two"),
+    "import-gift-matching-without-arrow.gift": (
+        4, "'=2010 Membership Action Plan' is not"),
+    "import-gift-matching-one-pair.gift": (1, "needs at least two '=left -> right' pairs"),
+    "import-gift-numeric-without-number.gift": (1, "no number after '#'"),
+    "import-gift-weight-out-of-range.gift": (1, "'%150%' is out of range"),
+    "import-gift-weight-not-a-number.gift": (1, "'%half%' is not a weight"),
+    "import-gift-two-answer-sets.gift": (1, "a second set of answers"),
+    "import-gift-brace-inside-answers.gift": (1, "a second '{' inside the answers"),
+    "import-gift-empty-answer.gift": (4, "an empty answer after '~'"),
     "import-moodle-billion-laughs.xml": (0, "entities and external references are not accepted"),
     "import-moodle-external-entity.xml": (0, "entities and external references are not accepted"),
     "import-moodle-mismatched.xml": (4, "not well-formed XML: mismatched tag"),
+    "import-moodle-no-type.xml": (3, "<question> has no type attribute"),
+    "import-moodle-fraction-not-a-number.xml": (8, "fraction 'none' is not a number"),
+    "import-moodle-no-question-text.xml": (3, "no <questiontext><text>"),
+    "import-moodle-one-answer.xml": (3, "needs at least two <answer>s"),
+    "import-moodle-matching-without-answer.xml": (7, "subquestion '2010' has no <answer>"),
     "import-moodle-wrong-root.xml": (2, "the root element must be <quiz>, not <questions>"),
 }
 BANKS = sorted(BROKEN.glob("bank-*.yaml"))

@@ -267,7 +267,8 @@ def test_aiken_round_trip_of_single_choice_questions(typed, tmp_path):
      "refused: the file declares EntitiesForbidden"),
     ("moodle-xml", b"<quiz>\n<question type='multichoice'><name><text>q</text></name>\n"
      b"<questiontext><text>Q?</text></questiontext><single>true</single>\n"
-     b"<answer fraction='50'><text>a</text></answer></question></quiz>",
+     b"<answer fraction='50'><text>a</text></answer>"
+     b"<answer fraction='50'><text>b</text></answer></question></quiz>",
      "f.moodle-xml:2: question 'q': a single-answer multichoice needs exactly one answer"),
     ("gift", b"::a::Good?{=yes ~no}\n\n::b::Broken?{=yes ~no\n",
      "f.gift:3: question 'b': '{' opens the answers but no '}' closes them"),

@@ -130,78 +130,123 @@ def _split(text: str, marks: str) -> list[str]:
 
 
 def _blocks(text: str) -> list[tuple[int, str]]:
-    """Questions separated by blank lines, with the line each starts on; comments dropped."""
+    """Questions separated by blank lines, as Moodle reads them, with the line each starts
+    on; comment and category lines dropped (kept as blank space, so offsets stay lines)."""
     blocks, current, start = [], [], 0
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if stripped.startswith("//") and not current:
-            continue
         if stripped.startswith("//") or stripped.startswith("$CATEGORY"):
+            if current:
+                current.append("")
             continue
         if not stripped:
-            if current and _balanced("\n".join(current)):
-                blocks.append((start, "\n".join(current)))
+            if current:
+                blocks.append((start, "\n".join(current).rstrip()))
                 current = []
             continue
         if not current:
             start = number
         current.append(line)
     if current:
-        blocks.append((start, "\n".join(current)))
+        blocks.append((start, "\n".join(current).rstrip()))
     return blocks
 
 
-def _balanced(text: str) -> bool:
-    depth = 0
-    for piece in re.finditer(r"\\.|[{}]", text):
-        depth += {"{": 1, "}": -1}.get(piece.group(), 0)
-    return depth <= 0
+class Malformed(ValueError):
+    """A syntax error at ``offset`` characters into its question's text."""
+
+    def __init__(self, message: str, offset: int):
+        super().__init__(message)
+        self.offset = offset
 
 
 def _braces(text: str) -> tuple[int, int] | None:
-    """Where the unescaped answer braces open and close; None if there are none."""
-    opened = None
+    """Where the answer braces open and close; None if there are none.
+
+    Moodle's rules, stated rather than guessed around: one unescaped pair per question;
+    a brace left open, a closing brace with none open, a brace inside the answers or a
+    second answer set each refuse the question."""
+    opened = closed = None
     for match in re.finditer(r"\\.|[{}]", text):
-        if match.group() == "{" and opened is None:
+        brace = match.group()
+        if brace == "{" and opened is None:
             opened = match.start()
-        elif match.group() == "}" and opened is not None:
-            return opened, match.start()
-    if opened is not None:
-        raise ValueError("'{' opens the answers but no '}' closes them")
-    return None
+        elif brace == "{" and closed is None:
+            raise Malformed("a second '{' inside the answers (write \\{ for a brace in "
+                            "the text)", match.start())
+        elif brace == "{":
+            raise Malformed("a second set of answers: each question has one {…}; separate "
+                            "questions with a blank line", match.start())
+        elif brace == "}" and opened is None:
+            raise Malformed("'}' closes answers that no '{' opened", match.start())
+        elif brace == "}" and closed is None:
+            closed = match.start()
+        elif brace == "}":
+            raise Malformed("'}' closes answers that are already closed", match.start())
+    if opened is not None and closed is None:
+        raise Malformed("'{' opens the answers but no '}' closes them (a question ends "
+                        "at the first blank line)", opened)
+    return None if opened is None else (opened, closed)
+
+
+def _next_question(block: str) -> int | None:
+    """Where a second named question starts inside one block: a missing blank line."""
+    match = re.search(r"\n[ \t]*::", block)
+    return match.start() + 1 if match else None
 
 
 def parse_gift(text: str) -> Parsed:
     parsed = Parsed()
     for line, block in _blocks(text):
-        name = ""
-        match = re.match(r"^\s*::(.*?)(?<!\\)::", block, re.S)
-        if match:
-            name, block = _unescape(match.group(1)), block[match.end():]
-        block = re.sub(r"^\s*\[(html|moodle|plain|markdown)\]", "", block)
-        try:
-            where = _braces(block)
-        except ValueError as exc:
-            parsed.errors.append(f"{line}: question '{name}': {exc}")
-            continue
-        if where is None:
-            parsed.unmapped.append(f"line {line}: '{name or block[:40]}' (a description, "
-                                   "with no answers)")
-            continue
-        before, answers, after = block[:where[0]], block[where[0] + 1:where[1]], \
-            block[where[1] + 1:]
-        prompt = _unescape(before) + (" _____ " + _unescape(after) if after.strip() else "")
-        try:
-            entry = _answers(answers.strip())
-        except ValueError as exc:
-            parsed.errors.append(f"{line}: question '{name}': {exc}")
-            continue
-        if isinstance(entry, str):
-            parsed.unmapped.append(f"line {line}: '{name or prompt[:40]}' ({entry})")
-            continue
-        entry = {"id": name, "prompt": prompt.strip(), **entry}
-        parsed.entries.append((line, entry))
+        _read_question(line, block, parsed)
     return parsed
+
+
+def _read_question(line: int, block: str, parsed: Parsed) -> None:
+    """One question's block, read into ``parsed`` as an entry, an unmapped note or errors."""
+    name, body = "", block
+    match = re.match(r"^\s*::(.*?)(?<!\\)::", block, re.S)
+    if match:
+        name, body = _unescape(match.group(1)), block[match.end():]
+    skipped = len(block) - len(body)
+
+    def error(message: str, offset: int = 0) -> None:
+        at = line + block[:skipped + offset].count("\n")
+        parsed.errors.append(f"{at}: question '{name}': {message}" if name
+                             else f"{at}: {message}")
+
+    second = _next_question(body)
+    if second is not None:
+        error("a new question starts here without a blank line before it", second)
+        return
+    body = re.sub(r"^\s*\[(html|moodle|plain|markdown)\]", "", body)
+    skipped = len(block) - len(body)
+    try:
+        where = _braces(body)
+    except Malformed as exc:
+        error(str(exc), exc.offset)
+        return
+    if where is None:
+        parsed.unmapped.append(f"line {line}: '{name or body.strip()[:40]}' (a "
+                               "description, with no answers)")
+        return
+    before, answers, after = body[:where[0]], body[where[0] + 1:where[1]], \
+        body[where[1] + 1:]
+    prompt = _unescape(before) + (" _____ " + _unescape(after) if after.strip() else "")
+    start = where[0] + 1 + len(answers) - len(answers.lstrip())
+    try:
+        entry = _answers(answers.strip())
+    except Malformed as exc:
+        error(str(exc), start + exc.offset)
+        return
+    except ValueError as exc:
+        error(str(exc), where[0])
+        return
+    if isinstance(entry, str):
+        parsed.unmapped.append(f"line {line}: '{name or prompt[:40]}' ({entry})")
+        return
+    entry = {"id": name, "prompt": prompt.strip(), **entry}
+    parsed.entries.append((line, entry))
 
 
 def _general(answers: str) -> tuple[str, str]:
@@ -228,19 +273,35 @@ def _answers(answers: str) -> dict | str:
                 **({"feedback": feedback} if feedback else {})}
     if answers.startswith("#"):
         return _numeric(answers[1:].strip(), common)
-    items = [p for p in _split(answers, "=~") if p.strip()]
-    if not items or items[0].strip()[:1] not in "=~":
+    items, offset = [], 0
+    for piece in _split(answers, "=~"):
+        if piece.strip():
+            items.append((offset + len(piece) - len(piece.lstrip()), piece.strip()))
+        offset += len(piece)
+    if not items or items[0][1][:1] not in "=~":
         raise ValueError("answers must start with '=' (right) or '~' (wrong)")
     rows = []
-    for item in items:
-        mark, rest = item.strip()[0], item.strip()[1:]
-        weighted = re.match(r"^%(-?\d+(?:\.\d+)?)%", rest)
-        fraction = float(weighted.group(1)) / 100 if weighted else (1.0 if mark == "=" else 0.0)
+    for at, item in items:
+        mark, rest = item[0], item[1:]
+        weighted = re.match(r"^%([^%]*)%", rest)
+        try:
+            fraction = (_weight(weighted.group(1)) if weighted
+                        else (1.0 if mark == "=" else 0.0))
+        except ValueError as exc:
+            raise Malformed(str(exc), at) from None
         rest = rest[weighted.end():] if weighted else rest
         text, *feedback = _split(rest, "#")
+        if not _unescape(text):
+            raise Malformed(f"an empty answer after '{mark}'", at)
         rows.append((mark, fraction, _unescape(text), _unescape(feedback[0][1:]) if feedback
-                     else ""))
+                     else "", at))
     if any("->" in r[2] for r in rows):
+        odd = next((r for r in rows if "->" not in r[2] or r[0] != "="), None)
+        if odd is not None:
+            raise Malformed(f"matching answers are each '=left -> right'; "
+                            f"'{odd[0]}{odd[2]}' is not", odd[4])
+        if len(rows) < 2:
+            raise ValueError("a matching question needs at least two '=left -> right' pairs")
         pairs = [r[2].split("->", 1) for r in rows]
         return {"type": "matching", **common, "pairs": [
             {"left": left.strip(), "right": right.strip()} for left, right in pairs]}
@@ -248,6 +309,9 @@ def _answers(answers: str) -> dict | str:
         if any(r[1] < 1 for r in rows):
             return "short answer with partial credit: no such grading here"
         return {"type": "short_answer", **common, "answers": [r[2] for r in rows]}
+    if len(rows) < 2:
+        raise ValueError("a multiple choice question needs at least two answers ('=' right, "
+                         "'~' wrong)")
     choices = [{"text": r[2], "feedback": r[3]} if r[3] else r[2] for r in rows]
     right = [r[2] for r in rows if r[1] > 0]
     if len(right) == 1 and any(r[0] == "=" for r in rows):
@@ -257,12 +321,26 @@ def _answers(answers: str) -> dict | str:
     return {"type": "multiple_response", **common, "choices": choices, "answers": right}
 
 
+def _weight(text: str) -> float:
+    """A %weight% as a fraction: a percentage from -100 to 100."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"'%{text}%' is not a weight (write a percentage such as %50% or "
+                         "%-25%)") from None
+    if not -100 <= value <= 100:
+        raise ValueError(f"'%{text}%' is out of range: weights go from -100 to 100")
+    return value / 100
+
+
 def _numeric(text: str, common: dict) -> dict | str:
     answers = [p for p in _split(text, "=") if p.strip()]
     if len(answers) > 1:
         return "numeric with several graded answers: no such grading here"
     value = answers[0].lstrip("=").split("#")[0].strip() if answers else ""
     value = re.sub(r"^%100%", "", value)
+    if not value:
+        raise ValueError("no number after '#' (write #answer:tolerance or #low..high)")
     span = re.fullmatch(r"(-?[\d.]+)\.\.(-?[\d.]+)", value)
     try:
         if span:

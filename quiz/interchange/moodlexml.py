@@ -192,10 +192,21 @@ def parse_moodle_xml(data: bytes) -> Parsed:
             continue
         line = node.sourceline
         name = _child_text(node, "idnumber") or _child_text(node, "name/text")
+        if not qtype:
+            parsed.errors.append(f"{line}: question '{name}': <question> has no type "
+                                 "attribute (type=\"multichoice\", \"truefalse\", …)")
+            continue
         try:
             entry = _entry(node, qtype)
+        except AtLine as exc:
+            parsed.errors.append(f"{exc.line}: question '{name}': {exc}")
+            continue
         except ValueError as exc:
             parsed.errors.append(f"{line}: question '{name}': {exc}")
+            continue
+        if not isinstance(entry, str) and node.find("questiontext/text") is None:
+            parsed.errors.append(f"{line}: question '{name}': no <questiontext><text> "
+                                 "(the question itself)")
             continue
         if isinstance(entry, str):
             parsed.unmapped.append(f"line {line}: '{name}' ({entry})")
@@ -223,14 +234,22 @@ def parse_moodle_xml(data: bytes) -> Parsed:
     return parsed
 
 
+class AtLine(ValueError):
+    """What is wrong, at a line of its own inside the question."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
 def _answers(node: Element) -> list[tuple[float, str, str]]:
     found = []
     for answer in node.findall("answer"):
         try:
             fraction = float(answer.get("fraction", "0"))
         except ValueError:
-            raise ValueError(f"line {answer.sourceline}: fraction "
-                             f"'{answer.get('fraction')}' is not a number") from None
+            raise AtLine(f"fraction '{answer.get('fraction')}' is not a number",
+                         answer.sourceline) from None
         found.append((fraction, _child_text(answer, "text"), _child_text(answer,
                                                                          "feedback/text")))
     return found
@@ -241,7 +260,10 @@ def _entry(node: Element, qtype: str) -> dict | str:
     if qtype == "multichoice":
         choices = [{"text": t, "feedback": f} if f else t for _, t, f in answers]
         right = [t for fraction, t, _ in answers if fraction > 0]
-        if _child_text(node, "single") in ("true", "1"):
+        if len(answers) < 2:
+            raise ValueError("a multichoice question needs at least two <answer>s")
+        # Moodle reads a missing <single> as true.
+        if (_child_text(node, "single") or "true") in ("true", "1"):
             best = [t for fraction, t, _ in answers if fraction >= 100]
             if len(best) != 1:
                 raise ValueError("a single-answer multichoice needs exactly one answer "
@@ -280,6 +302,9 @@ def _entry(node: Element, qtype: str) -> dict | str:
         pairs, distractors = [], []
         for sub in node.findall("subquestion"):
             left, right = _child_text(sub, "text"), _child_text(sub, "answer/text")
+            if left and not right:
+                raise AtLine(f"subquestion '{left[:40]}' has no <answer><text>",
+                             sub.sourceline)
             if left:
                 pairs.append({"left": left, "right": right})
             elif right:
