@@ -73,7 +73,10 @@ def seed(learners: int, seed_value: int, bar=None) -> tuple[int, int]:
     quizzes = db.session.execute(select(Quiz).order_by(Quiz.id)).scalars().all()
     pools = _question_pools()
     keys = {v.id: v.question.key for pool in pools.values() for v in pool}
-    start = utcnow() - timedelta(days=30)
+    now = utcnow()
+    start = now - timedelta(days=30)
+    windows = {quiz.id: _window(quiz, pools.get(quiz.document_id, []), start, now)
+               for quiz in quizzes}
     attempts_written = responses_written = 0
     users = [{"username": f"demo-{n:05d}", "password_hash": NO_LOGIN, "role": "learner",
               "demo": True, "created_at": start} for n in range(1, learners + 1)]
@@ -84,14 +87,20 @@ def seed(learners: int, seed_value: int, bar=None) -> tuple[int, int]:
         attempt_rows, response_rows = [], []
         for user_id in ids:
             ability = rng.gauss(0, 1)
-            when = start + timedelta(hours=rng.uniform(0, 24 * 20))
+            progress = rng.uniform(0, 0.5)  # how far through each quiz's window this learner is
             for quiz in quizzes:
                 chance = TAKE_CHANCE.get(quiz.key, SECTION_CHANCE)
                 tries = (1 + (rng.random() < 0.3)) if rng.random() < chance else 0
+                if windows[quiz.id] is None:
+                    continue
                 for _ in range(tries):
-                    when += timedelta(hours=rng.uniform(1, 48))
+                    progress = min(1.0, progress + rng.uniform(0.02, 0.1))
+                    opened, closed = windows[quiz.id]
+                    when = opened + (closed - opened) * progress
+                    end = min(closed, when + timedelta(
+                        minutes=rng.uniform(2, LONGEST.total_seconds() / 60)))
                     attempt, responses = _attempt(quiz, pools.get(quiz.document_id, []),
-                                                  keys, user_id, ability, when, rng)
+                                                  keys, user_id, ability, (when, end), rng)
                     if responses:
                         attempt_rows.append(attempt)
                         response_rows.append(responses)
@@ -111,7 +120,21 @@ def seed(learners: int, seed_value: int, bar=None) -> tuple[int, int]:
     return attempts_written, responses_written
 
 
-def _attempt(quiz, pool, keys, user_id, ability, when, rng):
+LONGEST = timedelta(minutes=25)  # the longest demo attempt
+
+
+def _window(quiz, pool, start, now):
+    """When demo attempts at ``quiz`` may happen: never before the questions they ask were
+    written or the quiz opened, never after it closed or in the future (a bank loaded a
+    minute ago gets a minute of attempts). None when there is no such time."""
+    opened = max([start, *(v.created_at for v in pool),
+                  *([quiz.opens_at] if quiz.opens_at else [])])
+    closed = min([now, *([quiz.closes_at] if quiz.closes_at else [])])
+    return (opened, closed) if closed > opened else None
+
+
+def _attempt(quiz, pool, keys, user_id, ability, times, rng):
+    when, finished = times
     by_key = {keys[v.id]: v for v in pool}
     drawn = draw(quiz.select, [Candidate(keys[v.id], v.tags, v.section) for v in pool], rng,
                  quiz.shuffle_questions)
@@ -132,7 +155,6 @@ def _attempt(quiz, pool, keys, user_id, ability, when, rng):
                           "answer": answer, "sequence": 0 if skipped else 1,
                           "saved_at": None if skipped else when, "fraction": fraction,
                           "marks": marks, "max_marks": version.marks})
-    finished = when + timedelta(minutes=rng.uniform(2, 25))
     attempt = {"user_id": user_id, "quiz_id": quiz.id, "seed": rng.getrandbits(31),
                "state": FINISHED, "started_at": when, "finished_at": finished,
                "marks": round(total, 4), "max_marks": maximum,

@@ -140,7 +140,8 @@ class ItemReport:
     prompt: str
     type: str
     paragraph: Paragraph | None  # the first cited paragraph
-    choices: list[dict]  # distractor analysis: text, correct, picks, high, low
+    # Distractor analysis: text, correct, picks, high, low, responses, unanswered.
+    choices: list[dict]
 
 
 @dataclass
@@ -223,32 +224,42 @@ def _versions(ids: set[int]) -> dict[int, QuestionVersion]:
 
 
 def _distractors(rows, percent_of: dict[int, float], versions) -> dict[str, list[dict]]:
-    """How often each choice was picked, overall and by high and low scorers."""
+    """How often each choice was picked, overall and by high and low scorers, with a last
+    row for the responses that picked nothing, so each single-answer table adds up."""
     ranked = sorted(percent_of, key=percent_of.get)
     band = max(1, round(len(ranked) * HIGH_LOW_SHARE)) if ranked else 0
     low, high = set(ranked[:band]), set(ranked[-band:]) if band else set()
     # Choices are counted by their text, so versions that reorder or edit them add up.
     result: dict[str, dict[str, dict]] = {}
+    unanswered: dict[str, dict] = {}
     for row in rows:
         version = versions[row.version_id]
         kind = get_type(version.type)
         choices = kind.choice_options(version.data)
         if choices is None:
             continue
-        options = [{"text": text, "correct": right, "picks": 0, "high": 0, "low": 0}
-                   for text, right in choices]
+        options = [_choice_row(text, right) for text, right in choices]
         table = result.setdefault(row.key, {})
         for option in options:
             table.setdefault(option["text"], option)
-        for index in kind.picked_options(version.data, row.answer):
-            if isinstance(index, bool) or not isinstance(index, int) \
-                    or not 0 <= index < len(options):
-                continue
-            choice = table[options[index]["text"]]
+        none = unanswered.setdefault(row.key, _choice_row("", None, unanswered=True))
+        picked = [index for index in kind.picked_options(version.data, row.answer)
+                  if not isinstance(index, bool) and isinstance(index, int)
+                  and 0 <= index < len(options)]
+        for choice in [table[options[i]["text"]] for i in picked] or [none]:
             choice["picks"] += 1
             choice["high"] += row.attempt_id in high
             choice["low"] += row.attempt_id in low
-    return {key: list(table.values()) for key, table in result.items()}
+        none["responses"] += 1  # the responses to this question, whichever version
+    for key, table in result.items():
+        for choice in table.values():
+            choice["responses"] = unanswered[key]["responses"]
+    return {key: [*table.values(), unanswered[key]] for key, table in result.items()}
+
+
+def _choice_row(text: str, correct: bool | None, unanswered: bool = False) -> dict:
+    return {"text": text, "correct": correct, "unanswered": unanswered, "picks": 0,
+            "high": 0, "low": 0, "responses": 0}
 
 
 @dataclass

@@ -3,11 +3,12 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 
 from quiz.extensions import db
-from quiz.models import Attempt, Quiz, Response, User
+from quiz.models import Attempt, QuestionVersion, Quiz, Response, User, utcnow
 from tests.answering import choose
 from tests.conftest import add_user, csrf_token
 from tests.test_learner_flow import RIGHT, TYPES, answer, start
@@ -99,8 +100,17 @@ def test_item_analysis_page_and_json_agree(typed_app, people, ):
     assert by_key["t-short"]["facility"] == pytest.approx(1 / 3)
     assert by_key["t-tf"]["random_guess"] == 0.5
     assert data["test"]["attempts"] == 3
-    picks = {c["text"]: c["picks"] for c in by_key["t-single"]["choices"]}
+    picks = {c["text"]: c["picks"] for c in by_key["t-single"]["choices"]
+             if not c["unanswered"]}
     assert picks == {"2006": 2, "2010": 1, "2004": 0}
+    # The first attempt left true/false unanswered: its own row makes the table add up.
+    tf = by_key["t-tf"]["choices"]
+    assert [c["picks"] for c in tf if c["unanswered"]] == [1]
+    assert sum(c["picks"] for c in tf) == 3
+    assert all(c["responses"] == 3 for c in tf)
+    table = re.search(r"t-tf: .*?</table>", page, re.S).group(0)
+    assert re.search(r"<em>No answer</em></td>\s*<td>—</td>\s*<td class=\"num\">1 "
+                     r"<span class=\"share\">\(33%\)</span>", table)
     assert by_key["t-single"]["paragraph"] == "p12"
 
 
@@ -238,7 +248,7 @@ def test_item_analysis_spans_the_versions_of_an_edited_question(typed_app, peopl
     result = typed_app.test_cli_runner().invoke(
         args=["stats", "items", "all-types", "--attempts", "all", "--json"])
     single = next(i for i in json.loads(result.output)["items"] if i["key"] == "t-single")
-    picks = {c["text"]: c["picks"] for c in single["choices"]}
+    picks = {c["text"]: c["picks"] for c in single["choices"] if not c["unanswered"]}
     # Counted by text: 2006 was choice 0 of the old version, 2010 is choice 2 of the new.
     assert picks == {"2004": 0, "2006": 1, "2010": 1}
     assert single["count"] == 2 and single["facility"] == 0.5
@@ -287,3 +297,26 @@ def test_long_commands_show_a_bar_on_a_terminal_and_stay_quiet_when_piped(monkey
         result = runner.invoke(args=args)
         assert result.exit_code == 0, result.output
         assert "%" not in result.output and "[" not in result.output, result.output
+
+
+def test_demo_attempts_never_predate_their_quiz_or_questions_nor_lie_in_the_future(app,
+                                                                                   runner):
+    with app.app_context():
+        quiz = db.session.execute(db.select(Quiz).order_by(Quiz.id)).scalars().first()
+        opens = utcnow() - timedelta(days=2)
+        quiz.opens_at, quiz.select = opens, {"all": True}
+        quiz_id = quiz.id
+        db.session.commit()
+    assert runner.invoke(args=["demo", "seed", "--learners", "40"]).exit_code == 0
+    with app.app_context():
+        now = utcnow()
+        rows = db.session.execute(
+            db.select(Attempt.quiz_id, Attempt.started_at, Attempt.finished_at,
+                      db.func.max(QuestionVersion.created_at))
+            .join(Response, Response.attempt_id == Attempt.id)
+            .join(QuestionVersion, QuestionVersion.id == Response.version_id)
+            .group_by(Attempt.id)).all()
+    assert rows and any(quiz_id == row.quiz_id for row in rows)
+    for row in rows:
+        assert row[3] <= row.started_at <= row.finished_at <= now
+        assert row.quiz_id != quiz_id or row.started_at >= opens
