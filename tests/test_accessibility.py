@@ -329,6 +329,52 @@ def test_phone_pages_never_scroll_sideways_and_tap_targets_are_44_pixels(session
     assert not report, report
 
 
+CLIPPED_TABLES = """() => {
+  // Every table either fits inside its page, or scrolls inside a region of its own that
+  // keyboards can reach, that fits the window, keeps the first column in view and shows
+  // a scroll cue. Returns what breaks that rule.
+  const found = [];
+  const width = document.documentElement.clientWidth;
+  const main = document.querySelector("main").getBoundingClientRect();
+  for (const table of document.querySelectorAll("main table")) {
+    const name = (table.caption || table.querySelector("th") || table).textContent
+      .trim().slice(0, 40);
+    const region = table.closest(".table-scroll");
+    if (!region) {
+      const box = table.getBoundingClientRect();
+      if (box.right > Math.min(width, main.right) + 1) found.push(`${name}: clipped, no region`);
+      continue;
+    }
+    const style = getComputedStyle(region), box = region.getBoundingClientRect();
+    if (box.right > width + 1) found.push(`${name}: its region is wider than the window`);
+    if (region.scrollWidth <= region.clientWidth + 1) continue;  // it fits
+    if (!["auto", "scroll"].includes(style.overflowX)) found.push(`${name}: does not scroll`);
+    if (region.tabIndex < 0 || region.getAttribute("role") !== "region" ||
+        !(region.getAttribute("aria-label") || region.getAttribute("aria-labelledby")))
+      found.push(`${name}: its region is not a labelled, focusable region`);
+    if (style.backgroundImage === "none") found.push(`${name}: no cue that it scrolls`);
+    const first = table.querySelector("tbody tr > :first-child");
+    if (first && getComputedStyle(first).display !== "block"
+        && getComputedStyle(first).position !== "sticky")
+      found.push(`${name}: the first column scrolls away`);
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "360px"])
+@pytest.mark.parametrize("kind", [k for k in KINDS if not k.startswith("error")])
+def test_no_table_is_clipped_outside_a_scrollable_region(sessions, site, kind, viewport):
+    page, _ = open_page(sessions, site, kind, viewport=viewport)
+    clipped = page.evaluate(CLIPPED_TABLES)
+    main_width = page.evaluate("document.querySelector('main').clientWidth")
+    page.close()
+    assert not clipped, "\n".join(clipped)
+    if viewport is DESKTOP and PAGES[kind].path.startswith("/instructor/"):
+        # Instructors' pages use the window's width, not a column for reading.
+        assert main_width >= 1200, f"main is {main_width}px wide in a 1280px window"
+
+
 @pytest.mark.parametrize("kind", ["document at a cited paragraph", "review"])
 def test_document_and_review_print_their_sources_and_answers_without_controls(
         sessions, site, kind):
