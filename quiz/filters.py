@@ -1,7 +1,7 @@
 """Template filters: how numbers and times read on every page."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Flask
 from markupsafe import Markup
@@ -21,6 +21,13 @@ def format_when(value: datetime) -> Markup:
         value.isoformat(timespec="seconds"), value.strftime("%Y-%m-%d %H:%M"))
 
 
+def seconds_left(value: datetime) -> int:
+    """Whole seconds from now until ``value`` (UTC), never below zero: what a countdown
+    starts from, measured on the server so a wrong clock in the browser does not matter."""
+    return max(0, int((value - datetime.now(UTC).replace(tzinfo=None)).total_seconds()))
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_number, "num")
     app.add_template_filter(format_when, "when")
+    app.add_template_filter(seconds_left, "seconds_left")

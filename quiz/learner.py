@@ -16,7 +16,7 @@ from .attempts import (
     save_answer,
     start_attempt,
 )
-from .attempts.answer import STALE, TIME_UP, slot_response
+from .attempts.answer import STALE, slot_response
 from .attempts.page import answered_slots, load_attempt
 from .extensions import db
 from .forms import ActionForm
@@ -78,7 +78,6 @@ def start(key: str):
     return redirect(url_for(".attempt", attempt_id=attempt_id))
 
 
-_TIME_UP = "Time was up: your attempt was submitted with the answers saved before then."
 _STALE = ("This answer was changed in another window since this page was loaded, so "
           "your change was not saved. Here is the latest answer.")
 
@@ -154,8 +153,6 @@ def _refused(attempt_id: int, slot: int, refused: SaveRefused, background: bool)
     if refused.reason == STALE:
         flash(_STALE, "error")
         return redirect(url_for(".attempt", attempt_id=attempt_id, q=slot))
-    if refused.reason == TIME_UP:
-        flash(_TIME_UP, "error")
     return redirect(url_for(".review", attempt_id=attempt_id))
 
 
@@ -192,8 +189,11 @@ def submit(attempt_id: int):
     attempt = _own_attempt(lock_attempt(attempt_id))
     closed = close_attempt(attempt, utcnow())
     db.session.commit()
+    # "auto": the page's countdown submitted it at the deadline.
+    auto = closed and bool(request.form.get("auto"))
     return redirect(url_for(".review", attempt_id=attempt_id,
-                            submitted=1 if closed else None))
+                            submitted=1 if closed and not auto else None,
+                            timeup=1 if auto else None))
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
@@ -209,9 +209,12 @@ def review(attempt_id: int):
                                    form=ActionForm())
         return redirect(url_for(".attempt", attempt_id=attempt_id))
     show_answers = current_user.is_instructor or answers_visible(attempt.quiz, utcnow())
+    ends = deadline(attempt.quiz, attempt.started_at)
     return render_template("learner/review.html", attempt=attempt,
                            items=review_items(attempt, show_answers),
                            submitted=mine and "submitted" in request.args,
+                           timed_out=ends if ends and (attempt.finished_at >= ends or (
+                               mine and "timeup" in request.args)) else None,
                            show_answers=show_answers, review_options=REVIEW_OPTIONS)
 
 

@@ -5,6 +5,10 @@
  * 2. Ordering: "Move up" and "Move down" buttons beside each item; the position selects
  *    follow the list, so the form sends the same fields as without scripts.
  * 3. Times written in UTC (<time data-local-time>) are shown in the reader's time zone.
+ * 4. Time limits: a countdown from the seconds the server said were left, warnings at 5 and
+ *    1 minutes, and at the deadline the answer on the page is saved and the attempt
+ *    submitted. The server stays the authority: it refuses late saves and closes late
+ *    attempts whether or not this runs.
  */
 (function () {
   "use strict";
@@ -90,6 +94,8 @@
     form.addEventListener("change", function (event) {
       if (event.target.closest(".question")) save();
     });
+    // For the deadline: save what is on the page now (a typed answer not yet saved).
+    form.saveNow = function () { save(); return queue; };
     // A button pressed while a save is on its way waits for it, so its sequence is current.
     form.addEventListener("submit", function (event) {
       if (!pending) return;
@@ -200,7 +206,67 @@
     });
   }
 
+  function clock(seconds) {
+    var h = Math.floor(seconds / 3600), m = Math.floor(seconds / 60) % 60, s = seconds % 60;
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    return (h ? h + ":" + two(m) : String(m)) + ":" + two(s);
+  }
+
+  function countdown(box) {
+    var left = parseInt(box.getAttribute("data-remaining"), 10);
+    if (isNaN(left)) return;
+    // A monotonic clock: changing the computer's time does not move the deadline.
+    var ends = performance.now() + left * 1000;
+    var timer = box.querySelector("[data-countdown]");
+    var warning = box.querySelector("[data-time-warning]");
+    var warned = Infinity;  // the last threshold warned about
+    var submitting = false;
+    box.querySelector(".countdown").hidden = false;
+
+    function warn(seconds) {
+      [60, 300].forEach(function (mark) {
+        if (seconds <= mark && warned > mark) {
+          warned = mark;
+          box.classList.add("deadline-near");
+          warning.textContent = (mark === 60 ? "Less than 1 minute" : "Less than 5 minutes") +
+            " left. At the deadline the answers saved so far are submitted.";
+        }
+      });
+    }
+
+    function submit() {
+      submitting = true;
+      box.classList.add("time-up");
+      warning.textContent = "Time is up. Saving this answer and submitting your attempt…";
+      var form = document.querySelector("form[data-autosave]");
+      var saved = form && form.saveNow ? form.saveNow() : Promise.resolve();
+      saved.then(function () {
+        var post = document.createElement("form");
+        post.method = "post";
+        post.action = box.getAttribute("data-submit");
+        [["csrf_token", document.querySelector("input[name=csrf_token]").value],
+         ["auto", "1"]].forEach(function (pair) {
+          var input = document.createElement("input");
+          input.type = "hidden"; input.name = pair[0]; input.value = pair[1];
+          post.appendChild(input);
+        });
+        document.body.appendChild(post);
+        post.submit();
+      });
+    }
+
+    function tick() {
+      var seconds = Math.max(0, Math.ceil((ends - performance.now()) / 1000));
+      timer.textContent = clock(seconds);
+      warn(seconds);
+      if (seconds === 0 && !submitting) submit();
+      else if (!submitting) window.setTimeout(tick, 250);
+    }
+    tick();
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll("time[data-local-time]"), localTime);
+  Array.prototype.forEach.call(document.querySelectorAll(".deadline[data-remaining]"), countdown);
   Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave]"), autosave);
   Array.prototype.forEach.call(document.querySelectorAll("[data-ordering]"), ordering);
 })();

@@ -1,8 +1,13 @@
 """A real browser takes a whole quiz and follows a source link to its paragraph."""
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 
+from quiz.extensions import db
+from quiz.models import Attempt, Quiz, utcnow
 from tests.browser import CHROMIUM, browser_page, chromium_present, serve, shot
 from tests.conftest import fixture_library, make_app
 
@@ -79,3 +84,54 @@ def test_a_learner_takes_a_quiz_and_follows_the_source(live_server, page):
     plain = page.locator("#p13").evaluate("el => getComputedStyle(el).backgroundColor")
     assert background != plain  # the paragraph is visibly highlighted
     shot(page, "document")
+
+
+@pytest.fixture
+def timed_site(tmp_path):
+    """The all-types quiz with a ten-minute time limit: (app, base URL)."""
+    app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"),
+                   TESTING=False)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    with app.app_context():
+        quiz = db.session.execute(db.select(Quiz).filter_by(key="all-types")).scalar_one()
+        quiz.time_limit = 10
+        db.session.commit()
+    with serve(app) as base:
+        yield app, base
+
+
+def test_a_timed_quiz_counts_down_warns_and_submits_itself_with_the_typed_answer(
+        timed_site, page):
+    app, base = timed_site
+    page.goto(f"{base}/register")
+    page.get_by_label("Username").fill("ann")
+    page.get_by_label("Password", exact=True).fill("correct horse")
+    page.get_by_label("Repeat the password").fill("correct horse")
+    page.get_by_role("button", name="Create account").click()
+    page.goto(f"{base}/quizzes/all-types")
+    page.get_by_role("button", name="Start the quiz").click()
+    timer = page.get_by_role("timer")
+    sync_api.expect(timer).to_have_text(re.compile(r"^(10:00|9:5\d)$"))
+    sync_api.expect(page.get_by_role("alert")).to_have_text("")  # no warning yet
+    page.get_by_label("2006").check()                             # saved in the background
+    sync_api.expect(page.locator("#save-status")).to_contain_text("Answer saved")
+
+    with app.app_context():  # eight seconds are left
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        attempt.started_at = utcnow() - timedelta(seconds=592)
+        db.session.commit()
+    page.goto(page.url.split("?")[0] + "?q=4")
+    sync_api.expect(page.get_by_role("alert")).to_have_text(
+        "Less than 1 minute left. At the deadline the answers saved so far are submitted.")
+    shot(page, "time-limit-warning")
+    # Typed, never left: no change event, so no background save until the deadline's.
+    page.get_by_label("Your answer").fill("PSOTC")
+
+    page.wait_for_url("**/review*", timeout=20_000)
+    sync_api.expect(page.get_by_text("so this attempt was submitted automatically")
+                    ).to_be_visible()
+    sync_api.expect(page.locator(".score")).to_contain_text("2 out of 7")
+    shot(page, "time-limit-submitted")
+    with app.app_context():
+        attempt = db.session.execute(db.select(Attempt)).scalar_one()
+        assert attempt.finished and attempt.responses[3].answer is not None

@@ -146,8 +146,10 @@ def test_an_attempt_left_open_is_shown_as_time_up_and_closed_by_its_button(typed
     with typed_app.app_context():  # the GET wrote nothing
         assert db.session.execute(db.select(Attempt)).scalar_one().state == "in_progress"
     response = client.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(page.text)})
-    review = client.get(response.location).text
-    assert "1 out of 7" in " ".join(review.split())
+    review = " ".join(client.get(response.location).text.split())
+    assert "1 out of 7" in review
+    assert "so this attempt was submitted automatically with the answers saved by then" \
+        in review
 
 
 def submitted_wrong(app, review: str):
