@@ -17,7 +17,7 @@ from .attempts import (
     start_attempt,
 )
 from .attempts.answer import STALE, slot_response
-from .attempts.page import answered_slots, load_attempt
+from .attempts.page import answered_slots, load_attempt, slot_marks
 from .extensions import db
 from .forms import ActionForm
 from .inputlimits import whole_number
@@ -137,6 +137,7 @@ def save(attempt_id: int):
     except SaveRefused as refused:
         db.session.commit()  # the close, when the time was up
         return _refused(attempt_id, response.slot, refused, background)
+    response.flagged = request.form.get("flag") == "1"
     answered = answered_slots(attempt_id)
     db.session.commit()
     if background:
@@ -175,8 +176,9 @@ def summary(attempt_id: int):
         return redirect(url_for(".review", attempt_id=attempt.id))
     if overdue(attempt.quiz, attempt.started_at, utcnow()):
         return _time_up_page(attempt)
+    answered, flagged = slot_marks(attempt.id)
     return render_template("learner/summary.html", attempt=attempt, form=ActionForm(),
-                           answered=answered_slots(attempt.id), time_up=False,
+                           answered=answered, flagged=flagged, time_up=False,
                            deadline=deadline(attempt.quiz, attempt.started_at))
 
 

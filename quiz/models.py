@@ -228,6 +228,8 @@ class Response(db.Model):
     fraction: Mapped[float | None]
     marks: Mapped[float | None]
     max_marks: Mapped[float] = mapped_column(default=1.0)
+    # The learner's "come back to this one" mark; it has no bearing on the grade.
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
     version: Mapped[QuestionVersion] = relationship()

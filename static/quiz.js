@@ -1,7 +1,7 @@
 /* Cited Quiz: enhancements only. Every page works without this file.
  *
- * 1. Background save: on the attempt page, changing an answer saves it at once (go=stay)
- *    and a polite live region says so.
+ * 1. Background save: on the attempt page, changing an answer or its flag saves it at once
+ *    (go=stay) and a polite live region says so.
  * 2. Ordering: "Move up" and "Move down" buttons beside each item; the position selects
  *    follow the list, so the form sends the same fields as without scripts.
  * 3. Times written in UTC (<time data-local-time>) are shown in the reader's time zone.
@@ -40,6 +40,7 @@
     var bar = document.querySelector(".progress progress");
     var slot = form.querySelector(".question-nav [aria-current]");
     var section = form.querySelector(".question");
+    var flag = form.querySelector("input[name=flag]");
     var queue = Promise.resolve();  // one save at a time, in the order of the changes
     var pending = 0;
     var closed = false;
@@ -64,9 +65,11 @@
           if (bar) { bar.value = body.answered; bar.textContent = body.answered + " of " + body.total; }
           if (slot) {
             var answered = hasAnswer(section);
+            var flagged = flag ? flag.checked : false;
             slot.classList.toggle("answered", answered);
-            slot.setAttribute("aria-label", slot.getAttribute("aria-label")
-              .replace(/, (not )?answered$/, answered ? ", answered" : ", not answered"));
+            slot.classList.toggle("flagged", flagged);
+            slot.setAttribute("aria-label", "Question " + slot.value +
+              (answered ? ", answered" : ", not answered") + (flagged ? ", flagged" : ""));
           }
           announce((said ? said + " " : "") + "Answer saved. " + progress + ".");
         } else if (body.finished) {
@@ -92,7 +95,7 @@
     }
 
     form.addEventListener("change", function (event) {
-      if (event.target.closest(".question")) save();
+      if (event.target.closest(".question") || event.target === flag) save();
     });
     // For the deadline: save what is on the page now (a typed answer not yet saved).
     form.saveNow = function () { save(); return queue; };
@@ -110,12 +113,20 @@
     var selectOf = function (li) { return li.querySelector("select"); };
     var nameOf = function (li) { return li.querySelector("label").textContent.trim(); };
 
+    var state = document.getElementById("ordering-state");
+
     function refresh() {
       var all = items();
       all.forEach(function (li, i) {
         li.querySelector(".move-up").setAttribute("aria-disabled", String(i === 0));
         li.querySelector(".move-down").setAttribute("aria-disabled", String(i === all.length - 1));
       });
+      if (!state) return;
+      var placed = all.filter(function (li) { return selectOf(li).value; }).length;
+      state.textContent = placed === all.length
+        ? "Answered: every item has a position."
+        : "Not answered yet: " + placed + " of " + all.length + " items have a position. " +
+          "The question counts as answered once every item has one.";
     }
 
     function complete() {
@@ -186,6 +197,7 @@
         });
         select.dataset.previous = select.value;
         if (complete()) sortByPositions();
+        else refresh();
       });
     });
     var hint = document.createElement("p");

@@ -208,6 +208,12 @@ def test_background_saves_announce_saved_stale_and_submitted(browser, site):
     expect(second.locator("#save-status")).to_contain_text("changed in another window")
 
     first.goto(first.url.split("?")[0] + "/summary")
+    summary_url = first.url
+    expect(first.locator(".summary-lists")).to_contain_text(
+        "Not answered: question 1, question 2, question 3, question 5, question 6, question 7")
+    first.get_by_role("button", name="Submit all and finish").click()   # asks first
+    assert first.url == summary_url
+    first.get_by_label("Submit anyway, with 6 questions not answered").check()
     first.get_by_role("button", name="Submit all and finish").click()
     expect(first.locator(".score")).to_contain_text("1 out of 7")
     second.get_by_label("Your answer").fill("late")

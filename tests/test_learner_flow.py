@@ -310,3 +310,38 @@ def test_each_review_shows_its_own_answers_whoever_reviewed_first(typed_app):
     assert ann != bob and ann == cat
     assert ann_item == cat_item and ann_item != bob_item
     assert ("<strong>Correct</strong>" in ann_item) != ("<strong>Correct</strong>" in bob_item)
+
+
+def test_a_flagged_question_is_marked_in_the_navigation_and_listed_in_the_summary(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    answer(client, attempt_url, 1, choose("2006"))
+    answer(client, attempt_url, 2, {"flag": "1"})               # flagged, not answered
+    page = client.get(f"{attempt_url}?q=2").text
+    assert re.search(r'<input type="checkbox" name="flag" value="1" id="flag" checked>', page)
+    assert 'aria-label="Question 2, not answered, flagged"' in page
+    assert 'aria-label="Question 1, answered"' in page
+    summary = " ".join(client.get(f"{attempt_url}/summary").text.split())
+    assert re.search(r"<strong>Flagged to come back to:</strong> <a href=\"[^\"]*q=2\">"
+                     r"question 2</a>", summary)
+    assert re.search(r"<strong>Not answered:</strong> <a [^>]*>question 2</a>, <a [^>]*>"
+                     r"question 3</a>", summary)
+    # Unanswered questions are confirmed before the browser sends the submit.
+    assert re.search(r'<input type="checkbox" name="confirm" value="1" required[^>]*> '
+                     r"Submit anyway, with 6 questions not answered", summary)
+
+    answer(client, attempt_url, 2, choose("Danish"))            # answered, flag taken off
+    page = client.get(f"{attempt_url}?q=2").text
+    assert 'aria-label="Question 2, answered"' in page and 'id="flag" checked' not in page
+    assert "Flagged to come back to" not in client.get(f"{attempt_url}/summary").text
+
+
+def test_an_ordering_question_says_whether_it_is_answered(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    page = client.get(f"{attempt_url}?q=6").text
+    assert "Not answered yet: the order shown is not an answer." in page
+    answer(client, attempt_url, 6, order("IFOR", "SFOR", "EUFOR Operation Althea"))
+    assert "Answered: every item has a position." in client.get(f"{attempt_url}?q=6").text

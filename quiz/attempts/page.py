@@ -21,6 +21,7 @@ class QuestionPage:
     answered: list[bool]  # per slot, in order
     number: int  # the slot shown, from 1
     response: Response  # with its version
+    flagged: list[bool]  # per slot, in order: marked to come back to
 
     @property
     def total(self) -> int:
@@ -43,6 +44,14 @@ def answered_slots(attempt_id: int) -> list[bool]:
     return [answer is not None for answer in answers]
 
 
+def slot_marks(attempt_id: int) -> tuple[list[bool], list[bool]]:
+    """Whether each slot holds an answer, and whether it is flagged, in slot order."""
+    rows = db.session.execute(
+        select(Response.answer, Response.flagged).where(Response.attempt_id == attempt_id)
+        .order_by(Response.slot)).all()
+    return [row.answer is not None for row in rows], [row.flagged for row in rows]
+
+
 def load_attempt(attempt_id: int) -> Attempt | None:
     return db.session.execute(
         select(Attempt).where(Attempt.id == attempt_id).options(joinedload(Attempt.quiz))
@@ -51,6 +60,6 @@ def load_attempt(attempt_id: int) -> Attempt | None:
 
 def question_page(attempt: Attempt, number: int) -> QuestionPage:
     """Slot ``number`` of ``attempt`` (clamped to its slots) with the navigation."""
-    answered = answered_slots(attempt.id)
+    answered, flagged = slot_marks(attempt.id)
     shown = min(max(number, 1), len(answered))
-    return QuestionPage(attempt, answered, shown, slot_response(attempt.id, shown))
+    return QuestionPage(attempt, answered, shown, slot_response(attempt.id, shown), flagged)
