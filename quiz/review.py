@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from .extensions import db
 from .models import Attempt, Citation, Paragraph, Quiz, Response
 from .textmatch import find_quote, mark_spans
-from .types import get_type
+from .types import MarkedPart, get_type
 
 
 def status_of(response) -> str:
@@ -52,6 +52,8 @@ class ReviewItem:
     feedback: list[str]
     explanation: str
     sources: list[Source]
+    parts: list[MarkedPart]  # each part of the answer marked (items, pairs, choices)
+    part_columns: tuple[str, str, str]
 
 
 def reviewed_attempt(attempt_id: int) -> Attempt | None:
@@ -80,7 +82,10 @@ def review_items(attempt: Attempt, show_answers: bool) -> list[ReviewItem]:
             given=kind.describe(version.data, response.answer),
             correct=kind.correct(version.data),
             feedback=kind.feedback(version.data, response.answer),
-            explanation=version.explanation, sources=sources.get(version.id, [])))
+            explanation=version.explanation, sources=sources.get(version.id, []),
+            parts=kind.marked_parts(version.data, response.answer)
+            if response.answer is not None else [],
+            part_columns=kind.part_columns))
     return items
 
 

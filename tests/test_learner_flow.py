@@ -345,3 +345,35 @@ def test_an_ordering_question_says_whether_it_is_answered(typed_app):
     assert "Not answered yet: the order shown is not an answer." in page
     answer(client, attempt_url, 6, order("IFOR", "SFOR", "EUFOR Operation Althea"))
     assert "Answered: every item has a position." in client.get(f"{attempt_url}?q=6").text
+
+
+def test_the_review_marks_each_part_of_multiple_response_ordering_and_matching(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    answer(client, attempt_url, 2, choose("Danish", "Belgian"))
+    answer(client, attempt_url, 6, order("SFOR", "IFOR", "EUFOR Operation Althea"))
+    answer(client, attempt_url, 7, match({"PARP": "Building Integrity",
+                                          "BI": "Building Integrity"}))
+    summary = client.get(f"{attempt_url}/summary")
+    client.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text),
+                                               "confirm": "1"})
+    review = " ".join(client.get(f"{attempt_url}/review").text.split())
+
+    def rows(slot):
+        item = re.search(rf'id="q{slot}".*?</li>', review).group(0)
+        return re.findall(r'<tr class="part-(right|wrong)"><th scope="row">(.*?)</th>'
+                          r"<td>(.*?)</td><td>(.*?)</td><td>(right|wrong)</td></tr>", item)
+
+    multi = {label: (given, expected, mark) for _, label, given, expected, mark in rows(2)}
+    assert multi["Danish"] == ("picked", "picked", "right")
+    assert multi["German"] == ("not picked", "picked", "wrong")
+    assert multi["Belgian"] == ("picked", "not picked", "wrong")
+    assert multi["Italian"] == ("not picked", "not picked", "right")
+    assert [(label, given, expected, mark) for _, label, given, expected, mark in rows(6)] == [
+        ("IFOR", "2", "1", "wrong"), ("SFOR", "1", "2", "wrong"),
+        ("EUFOR Operation Althea", "3", "3", "right")]
+    matching = {label: (given, mark) for _, label, given, _, mark in rows(7)}
+    assert matching == {"PARP": ("Building Integrity", "wrong"),
+                        "BI": ("Building Integrity", "right")}
+    assert "Part by part" not in re.search(r'id="q1".*?</li>', review).group(0)

@@ -14,11 +14,22 @@ import pkgutil
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 Report = Callable[..., None]  # report(message, key=None): key names the field at fault
 
 QUESTION_TYPES: dict[str, QuestionType] = {}
+
+
+@dataclass(frozen=True)
+class MarkedPart:
+    """One part of an answer as the review marks it: a choice, an item, a pair."""
+
+    label: str  # the part: a choice's text, an item, the left side of a pair
+    given: str  # what the learner gave for it
+    expected: str  # what is right for it
+    right: bool
 
 
 def register(cls: type[QuestionType]) -> type[QuestionType]:
@@ -104,6 +115,15 @@ class QuestionType(ABC):
 
     def picked_options(self, data: dict, answer: Any) -> list[int]:
         """Which of ``choice_options`` an answer picked, by position."""
+        return []
+
+    # The review's table of parts: its column headings, and each part marked. Types
+    # answered in several parts (items, pairs, choices to tick) mark each one; the
+    # others answer in one piece and have none.
+    part_columns: ClassVar[tuple[str, str, str]] = ("Part", "Your answer", "Correct")
+
+    def marked_parts(self, data: dict, answer: Any) -> list[MarkedPart]:
+        """Each part of ``answer``, marked right or wrong; empty for one-piece answers."""
         return []
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from wtforms import FieldList, FormField, TextAreaField
 from wtforms.validators import Length
 
-from . import QuestionType, field_tokens, register, shuffled, text_of, token_index
+from . import MarkedPart, QuestionType, field_tokens, register, shuffled, text_of, token_index
 from .forms import PairForm, QuestionForm, fill_rows, lines_of, row_source, source_rows
 
 
@@ -145,6 +145,14 @@ class Matching(QuestionType):
 
     def correct(self, data):
         return "; ".join(f"{left} → {data['rights'][i]}" for i, left in enumerate(data["lefts"]))
+
+    part_columns = ("Item", "Your match", "Correct match")
+
+    def marked_parts(self, data, answer):
+        answer = answer or {}
+        return [MarkedPart(left, data["rights"][answer[str(i)]] if str(i) in answer
+                           else "(none)", data["rights"][i], answer.get(str(i)) == i)
+                for i, left in enumerate(data["lefts"])]
 
     def random_guess(self, data):
         return 1 / len(data["rights"])

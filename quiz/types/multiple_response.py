@@ -8,7 +8,7 @@ from __future__ import annotations
 from wtforms import FieldList, FormField, TextAreaField
 from wtforms.validators import Length
 
-from . import QuestionType, field_tokens, register, shuffled, text_of, token_index
+from . import MarkedPart, QuestionType, field_tokens, register, shuffled, text_of, token_index
 from .choices import check_choices, choice_data, choice_entries, picked_feedback
 from .forms import ChoiceForm, ChoicesMixin, QuestionForm, lines_of
 
@@ -94,6 +94,15 @@ class MultipleResponse(QuestionType):
         count = len(data["choices"])
         subsets = [[i for i in range(count) if mask >> i & 1] for mask in range(1, 2 ** count)]
         return sum(self.grade(data, s) for s in subsets) / len(subsets)
+
+    part_columns = ("Choice", "You", "Correct")
+
+    def marked_parts(self, data, answer):
+        picked, right = set(answer or []), set(data["correct"])
+        word = {True: "picked", False: "not picked"}
+        return [MarkedPart(c["text"], word[i in picked], word[i in right],
+                           (i in picked) == (i in right))
+                for i, c in enumerate(data["choices"])]
 
     def choice_options(self, data):
         return [(c["text"], i in data["correct"]) for i, c in enumerate(data["choices"])]

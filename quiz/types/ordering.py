@@ -11,7 +11,7 @@ from itertools import combinations
 
 from wtforms import FieldList, FormField
 
-from . import QuestionType, field_tokens, register, text_of
+from . import MarkedPart, QuestionType, field_tokens, register, text_of
 from .forms import ItemForm, QuestionForm, fill_rows, row_source, source_rows
 
 
@@ -121,6 +121,13 @@ class Ordering(QuestionType):
 
     def correct(self, data):
         return " → ".join(data["items"])
+
+    part_columns = ("Item", "Your position", "Correct position")
+
+    def marked_parts(self, data, answer):
+        placed = {item: pos for pos, item in enumerate(answer or [], start=1)}
+        return [MarkedPart(text, str(placed.get(i, "none")), str(i + 1), placed.get(i) == i + 1)
+                for i, text in enumerate(data["items"])]
 
     def random_guess(self, data):
         return 0.5  # a random order puts half of all pairs the right way round
