@@ -1,7 +1,7 @@
 /* Cited Quiz: enhancements only. Every page works without this file.
  *
  * 1. Background save: on the attempt page, changing an answer or its flag saves it at once
- *    (go=stay) and a polite live region says so.
+ *    (go=stay), a typed answer once typing pauses, and a polite live region says so.
  * 2. Ordering: "Move up" and "Move down" buttons beside each item; the position selects
  *    follow the list, so the form sends the same fields as without scripts.
  * 3. Times written in UTC (<time data-local-time>) are shown in the reader's time zone.
@@ -94,8 +94,18 @@
       queue = queue.then(send).then(function () { pending -= 1; });
     }
 
+    var typing = 0;  // the timer of a save waiting for the learner to pause typing
     form.addEventListener("change", function (event) {
+      if (typing) { window.clearTimeout(typing); typing = 0; }
       if (event.target.closest(".question") || event.target === flag) save();
+    });
+    // Typing saves too, once the learner pauses, so a reload never loses a typed answer.
+    form.addEventListener("input", function (event) {
+      var field = event.target;
+      if (!field.closest(".question") || field.tagName !== "INPUT" ||
+          !/^(text|search|number)$/.test(field.type)) return;
+      window.clearTimeout(typing);
+      typing = window.setTimeout(function () { typing = 0; save(); }, 800);
     });
     // For the deadline: save what is on the page now (a typed answer not yet saved).
     form.saveNow = function () { save(); return queue; };

@@ -135,3 +135,18 @@ def test_a_timed_quiz_counts_down_warns_and_submits_itself_with_the_typed_answer
     with app.app_context():
         attempt = db.session.execute(db.select(Attempt)).scalar_one()
         assert attempt.finished and attempt.responses[3].answer is not None
+
+
+def test_a_typed_answer_is_saved_when_typing_pauses_and_survives_a_reload(live_server, page):
+    page.goto(f"{live_server}/register")
+    page.get_by_label("Username").fill("ann")
+    page.get_by_label("Password", exact=True).fill("correct horse")
+    page.get_by_label("Repeat the password").fill("correct horse")
+    page.get_by_role("button", name="Create account").click()
+    page.goto(f"{live_server}/quizzes/all-types")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.goto(page.url.split("?")[0] + "?q=4")
+    page.get_by_label("Your answer").press_sequentially("PSOTC", delay=50)  # focus stays
+    sync_api.expect(page.locator("#save-status")).to_contain_text("Answer saved")
+    page.reload()
+    sync_api.expect(page.get_by_label("Your answer")).to_have_value("PSOTC")
