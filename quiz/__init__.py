@@ -45,10 +45,28 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+# Error pages in plain words, in place of Werkzeug's standard sentences; a view that says
+# more (abort(400, description=...)) keeps its own sentence.
+PLAIN_ERRORS = {
+    400: ("Something in this request was wrong",
+          "The page sent something the server could not use. Go back and try again."),
+    403: ("This page is not for your account", "Your account cannot open this page."),
+    404: ("Page not found", "There is nothing at this address: it may be mistyped, or what "
+          "was here has been removed."),
+    405: ("That cannot be done here", "This address does not take that kind of request: use "
+          "the page's own buttons and links."),
+    413: ("That file is too large", "The file sent is larger than the server takes."),
+    429: ("Too many tries", "Too many requests came too quickly. Wait a little and try again."),
+}
+
+
 def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_template("error.html", error=error), error.code
+        heading, sentence = PLAIN_ERRORS.get(error.code, (error.name, error.description))
+        own = error.description != type(error).description
+        return render_template("error.html", error=error, heading=heading,
+                               sentence=error.description if own else sentence), error.code
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -226,4 +226,5 @@ def logout():
 def instructor_required() -> None:
     """Abort with 403 unless the current user is an instructor (call after login_required)."""
     if not current_user.is_instructor:
-        abort(403)
+        abort(403, description="This page is for instructors. Your account is a learner's: "
+                               "your quizzes and progress are on the home page.")
