@@ -82,6 +82,9 @@ def test_quiz_overview_shows_figures_and_a_histogram_with_a_table(typed_app, peo
     assert '<svg viewBox' in page and "<title id=\"histogram-title\">" in page
     assert "<td>50–60%</td><td class=\"num\">1</td>" in page
     assert "<td>90–100%</td><td class=\"num\">1</td>" in page
+    assert re.search(r'<text x="[\d.]+" y="[\d.]+" class="count" text-anchor="middle">1</text>',
+                     page)                                     # counts on the bars
+    assert "Only 2 finished attempts are counted." in page
 
 
 def test_item_analysis_page_and_json_agree(typed_app, people, ):
