@@ -5,9 +5,16 @@ from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from .accounts import PASSWORD_MAX, PASSWORD_MIN, AccountError, change_password, close_sessions
+from .accounts import (
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    AccountError,
+    change_password,
+    close_sessions,
+    password_problem,
+)
 from .auth import MUST_CHANGE_KEY, current_login, end_session
 from .extensions import db
 from .forms import ActionForm
@@ -20,9 +27,15 @@ class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[
         DataRequired(), Length(max=PASSWORD_MAX)],
         description="The one you logged in with (or the temporary one you were given).")
-    password = PasswordField("New password", validators=[
-        DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
-        description=f"At least {PASSWORD_MIN} characters, not a common one.")
+    password = PasswordField("New password", validators=[DataRequired()],
+                             description=f"At least {PASSWORD_MIN} characters, not a common "
+                                         "one.")
+
+    def validate_password(self, field):
+        # In words that add to the hint (WTForms' Length would repeat it in its own).
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
     confirm = PasswordField("Repeat the new password", validators=[
         DataRequired(), EqualTo("password", message="The two passwords differ.")])
 

@@ -26,9 +26,17 @@ class AccountError(ValueError):
 
 
 def username_problem(username: str) -> str | None:
-    if not USERNAME.match(username):
-        return "Use 3 to 40 letters, digits, dots, hyphens or underscores."
-    return None
+    """What is wrong with a name, said so that it adds to the form's hint, not repeats it."""
+    if USERNAME.match(username):
+        return None
+    if len(username) < 3:
+        return f"That name is {len(username)} character{'s' if len(username) != 1 else ''} "\
+            "long; a name needs at least 3."
+    if len(username) > 40:
+        return f"That name is {len(username)} characters long; a name has at most 40."
+    odd = sorted({c for c in username if not re.match(r"[A-Za-z0-9_.-]", c)})
+    shown = ", ".join("a space" if c == " " else f"“{c}”" for c in odd[:5])
+    return f"A name cannot hold {shown}."
 
 
 @cache
@@ -41,7 +49,8 @@ def common_passwords() -> frozenset[str]:
 
 def password_problem(password: str, username: str = "") -> str | None:
     if len(password) < PASSWORD_MIN:
-        return f"Use at least {PASSWORD_MIN} characters."
+        return f"That password is {len(password)} character{'s' if len(password) != 1 else ''}"\
+            f" long; use at least {PASSWORD_MIN}."
     if len(password) > PASSWORD_MAX:
         return f"Use at most {PASSWORD_MAX} characters."
     if password.casefold() in common_passwords():

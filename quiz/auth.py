@@ -129,11 +129,11 @@ def end_session() -> None:
 
 
 class RegisterForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=40)],
+    username = StringField("Username", validators=[DataRequired()],
                            description="3 to 40 letters, digits, dots, hyphens or underscores.")
-    password = PasswordField("Password", validators=[
-        DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
-        description=f"At least {PASSWORD_MIN} characters.")
+    # Its length is checked by password_problem, in words that add to the hint.
+    password = PasswordField("Password", validators=[DataRequired()],
+                             description=f"At least {PASSWORD_MIN} characters.")
     confirm = PasswordField("Repeat the password", validators=[
         DataRequired(), EqualTo("password", message="The two passwords differ.")])
 

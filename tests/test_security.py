@@ -47,7 +47,7 @@ def test_session_cookie_is_httponly_and_lax_and_secure_behind_https(tmp_path):
 
 
 @pytest.mark.parametrize("password, message", [
-    ("short", "at least 8 characters"),
+    ("short", "5 characters long; use at least 8"),
     ("x" * 129, "at most 128 characters"),
     ("password1", "among the most common"),
     ("Iloveyou1", "among the most common"),
