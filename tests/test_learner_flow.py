@@ -113,6 +113,15 @@ def test_whole_flow_every_type_leave_resume_submit_review(typed_app):
     assert "<mark>joined the Partnership for Peace (PfP) programme in 2006</mark>" in review.text
     assert re.search(r'href="/documents/nato-bih\?cite=\d+#p12"', review.text)
     assert "Explanation" in review.text and "PfP in 2006." in review.text
+    # The document lands on the paragraph, naming its section; under the title come the
+    # learner's mastery legend and the contents.
+    source = re.search(r'href="(/documents/nato-bih\?cite=\d+)#p12"', review.text).group(1)
+    document = " ".join(client.get(source).text.split())
+    assert re.search(r'<div id="p12" class="para cited"> <p class="para-section">In '
+                     r'<a href="#p9">Evolution of relations</a></p>', document)
+    assert document.index("</h1>") < document.index("Your mastery") \
+        < document.index("Contents (5 sections)") < document.index('id="p2"')
+    assert '<a href="#p15">Key areas of cooperation</a>' in document
 
 
 def test_wrong_and_partial_answers_are_shown_with_the_correct_answer(typed_app):
