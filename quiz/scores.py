@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter, itemgetter
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
@@ -60,16 +60,19 @@ class GradebookRow:
     attempts: dict[int, int]  # quiz id -> finished attempts
 
 
-def gradebook() -> tuple[list[Quiz], list[GradebookRow]]:
-    """Learners by quizzes, each cell graded by its quiz's grading method."""
+def gradebook(quizzes_of=None) -> tuple[list[Quiz], list[GradebookRow]]:
+    """Learners by quizzes, each cell graded by its quiz's grading method; only the
+    quizzes that match the condition ``quizzes_of`` (say, one course's), if given."""
     with collector_paused():
-        return _gradebook()
+        return _gradebook(true() if quizzes_of is None else quizzes_of)
 
 
-def _gradebook() -> tuple[list[Quiz], list[GradebookRow]]:
-    quizzes = db.session.execute(db.select(Quiz).order_by(Quiz.id)).scalars().all()
+def _gradebook(quizzes_of) -> tuple[list[Quiz], list[GradebookRow]]:
+    quizzes = db.session.execute(db.select(Quiz).where(quizzes_of).order_by(Quiz.id)
+                                 ).scalars().all()
     method = {q.id: q.grading_method for q in quizzes}
-    finished = Attempt.state == FINISHED
+    finished = (Attempt.state == FINISHED) & Attempt.quiz_id.in_(
+        select(Quiz.id).where(quizzes_of))
     names = dict(db.session.execute(
         select(User.id, User.username).where(User.id.in_(select(Attempt.user_id).where(finished)))
     ).all())
