@@ -83,14 +83,25 @@ def member_course_ids(user):
     return select(CourseMember.course_id).where(CourseMember.user_id == user.id)
 
 
-def visible_quizzes(user) -> ColumnElement[bool]:
-    """The condition on Quiz for the quizzes ``user`` may see and take: those of their
-    courses (every quiz for an admin); for a visitor not logged in, the open courses'."""
+def visible_course_ids(user):
+    """A subquery of the ids of the courses whose quizzes ``user`` may see and take:
+    their courses (every course for an admin); for a visitor not logged in, the open
+    courses (registering joins them)."""
     if user is None or not user.is_authenticated:
-        return Quiz.course_id.in_(select(Course.id).where(Course.open.is_(True)))
+        return select(Course.id).where(Course.open.is_(True))
     if _is_admin(user):
-        return true()
-    return Quiz.course_id.in_(member_course_ids(user))
+        return select(Course.id)
+    return member_course_ids(user)
+
+
+def visible_quizzes(user) -> ColumnElement[bool]:
+    """The condition on Quiz for the quizzes ``user`` may see and take."""
+    return Quiz.course_id.in_(visible_course_ids(user))
+
+
+def may_take(user, quiz: Quiz) -> bool:
+    return db.session.execute(
+        select(Quiz.id).where(Quiz.id == quiz.id, visible_quizzes(user))).first() is not None
 
 
 def taught_quizzes(user) -> ColumnElement[bool]:

@@ -266,8 +266,10 @@ class ParagraphRow:
         return 1 - self.mean_fraction
 
 
-def paragraph_report(document_id: int, quiz_id: int | None = None) -> list[ParagraphRow]:
-    """Paragraphs by how often answers to the questions citing them were wrong."""
+def paragraph_report(document_id: int, quiz_id: int | None = None,
+                     quizzes_of=None) -> list[ParagraphRow]:
+    """Paragraphs by how often answers to the questions citing them were wrong (in the
+    attempts of one quiz, or of the quizzes matching ``quizzes_of``)."""
     pairs = (
         select(Response.id.label("response_id"), Citation.paragraph_id,
                Response.fraction, QuestionVersion.question_id)
@@ -279,6 +281,8 @@ def paragraph_report(document_id: int, quiz_id: int | None = None) -> list[Parag
     )
     if quiz_id is not None:
         pairs = pairs.where(Attempt.quiz_id == quiz_id)
+    if quizzes_of is not None:
+        pairs = pairs.where(Attempt.quiz_id.in_(select(Quiz.id).where(quizzes_of)))
     pairs = pairs.subquery()
     rows = db.session.execute(
         select(Paragraph, func.count(pairs.c.response_id), func.avg(pairs.c.fraction),
