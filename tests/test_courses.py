@@ -236,3 +236,18 @@ def test_new_registrations_join_the_open_course_and_see_the_shipped_quizzes(app,
                                    "csrf_token": csrf_token(page.text)})
     assert members(app, "open") == ["newbie"]
     assert "/quizzes/evolution" in client.get("/").text
+
+
+def test_the_default_courses_code_from_the_migration_joins_too(app):
+    with app.app_context():
+        code = db.session.execute(db.select(Course.enrolment_code)
+                                  .filter_by(code="open")).scalar_one()
+    teacher, _ = course_of(app)  # (another course, so the open one is not the only one)
+    ann = learner(app, "zed")
+    with app.app_context():
+        db.session.execute(db.delete(CourseMember))
+        db.session.commit()
+    page = ann.get(f"/join/{code}")
+    assert page.status_code == 200
+    ann.post(f"/join/{code}", data={"csrf_token": csrf_token(page.text)})
+    assert members(app, "open") == ["zed"]
