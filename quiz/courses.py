@@ -14,6 +14,7 @@ from .models import (
     DEFAULT_COURSE,
     INSTRUCTOR,
     LEARNER,
+    Attempt,
     Course,
     CourseMember,
     Quiz,
@@ -119,14 +120,18 @@ def teaches(user, course_id: int) -> bool:
                                           role=INSTRUCTOR)).first() is not None
 
 
-def teaches_learner(user, learner_id: int) -> bool:
-    """Whether ``user`` teaches a course the account ``learner_id`` belongs to."""
+def teaches_learner(user, learner_id: int, or_taught: bool = False) -> bool:
+    """Whether ``user`` teaches a course the account ``learner_id`` belongs to (or, with
+    ``or_taught``, has attempts in: a learner removed from a course keeps their record)."""
     if _is_admin(user):
         return True
-    return db.session.execute(
-        select(CourseMember.id).where(CourseMember.user_id == learner_id,
-                                      CourseMember.course_id.in_(taught_course_ids(user)))
-    ).first() is not None
+    member = select(CourseMember.id).where(CourseMember.user_id == learner_id,
+                                           CourseMember.course_id.in_(taught_course_ids(user)))
+    if or_taught:
+        member = member.union_all(
+            select(Attempt.id).join(Quiz, Quiz.id == Attempt.quiz_id)
+            .where(Attempt.user_id == learner_id, taught_quizzes(user)))
+    return db.session.execute(member.limit(1)).first() is not None
 
 
 def courses_taught(user) -> list[Course]:

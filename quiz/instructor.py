@@ -118,17 +118,18 @@ def gradebook_view():
     return _scoped("instructor/gradebook.html", course, quizzes=quizzes, table=table)
 
 
-def _learner(user_id: int) -> User:
-    """A member of a course the instructor teaches; else 404."""
+def _learner(user_id: int, or_taught: bool = False) -> User:
+    """A member of a course the instructor teaches (or, with ``or_taught``, one with
+    attempts in it); else 404."""
     user = db.get_or_404(User, user_id)
-    if not teaches_learner(current_user, user.id):
+    if not teaches_learner(current_user, user.id, or_taught):
         abort(404)
     return user
 
 
 @bp.route("/learners/<int:user_id>")
 def learner(user_id: int):
-    user = _learner(user_id)
+    user = _learner(user_id, or_taught=True)
     rows = db.session.execute(
         db.select(Attempt).filter_by(user_id=user.id).join(Quiz, Quiz.id == Attempt.quiz_id)
         .where(taught_quizzes(current_user)).options(selectinload(Attempt.quiz))

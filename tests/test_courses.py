@@ -251,3 +251,15 @@ def test_the_default_courses_code_from_the_migration_joins_too(app):
     assert page.status_code == 200
     ann.post(f"/join/{code}", data={"csrf_token": csrf_token(page.text)})
     assert members(app, "open") == ["zed"]
+
+
+def test_demo_learners_are_in_the_courses_of_the_quizzes_they_take(app, runner):
+    result = runner.invoke(args=["demo", "seed", "--learners", "3"])
+    assert result.exit_code == 0, result.output
+    assert members(app, "open") == ["demo-00001", "demo-00002", "demo-00003"]
+    add_user(app, "teacher", role="instructor")
+    teacher = app.test_client()
+    log_in(teacher, "teacher")
+    with app.app_context():
+        demo_id = find_user("demo-00001").id
+    assert teacher.get(f"/instructor/learners/{demo_id}").status_code == 200
