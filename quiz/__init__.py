@@ -8,9 +8,11 @@ from werkzeug.exceptions import HTTPException
 
 from . import (
     account,
+    admin,
     auth,
     authoring,
     cli,
+    courseviews,
     database,
     documents,
     filters,
@@ -38,7 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     filters.init_app(app)
     inputlimits.init_app(app)  # before the blueprints: their routes read its converter
 
-    for module in (auth, account, documents, learner, instructor, authoring):
+    for module in (auth, account, documents, learner, instructor, authoring, courseviews,
+                   admin):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     _register_error_pages(app)

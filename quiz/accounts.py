@@ -13,12 +13,13 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .courses import join_open_courses
 from .extensions import db
 from .models import LoginSession, User, utcnow
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
-ROLES = ("learner", "instructor")
+ROLES = ("learner", "instructor", "admin")
 
 
 class AccountError(ValueError):
@@ -97,6 +98,7 @@ def create_user(username: str, password: str, role: str = "learner") -> User:
             db.session.add(user)
     except IntegrityError:
         raise AccountError(f"The name '{username}' is taken.") from None
+    join_open_courses(user)
     return user
 
 
@@ -179,7 +181,11 @@ class SignedIn(UserMixin):
 
     @property
     def is_instructor(self) -> bool:
-        return self.role == "instructor"
+        return self.role in ("instructor", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
 
 @cache  # built once, on first use

@@ -51,6 +51,7 @@ class DocumentSpec:
     attribution: str
     blocks: list[Block]
     path: str
+    course: str = ""  # the code of the course it belongs to (empty: the default course)
 
 
 @dataclass
@@ -144,6 +145,7 @@ def read_document(folder: Path, errors: list[BankError]) -> DocumentSpec | None:
         slug=folder.name, title=text_of(meta["title"]), text=text, format=fmt,
         language=text_of(meta.get("language")) or "en", origin=text_of(meta.get("origin")),
         attribution=text_of(meta.get("attribution")), blocks=blocks, path=str(meta_path),
+        course=text_of(meta.get("course")),
     )
 
 

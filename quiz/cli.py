@@ -17,6 +17,7 @@ from .accounts import AccountError, create_user
 from .attempts import close_overdue
 from .backup import backup_command, restore_command
 from .bankparse import NotALibrary, read_library, read_path
+from .courses import CourseError, course_by_code
 from .database import upgrade_schema
 from .exports import gradebook_rows, response_rows, write_csv
 from .extensions import db
@@ -83,6 +84,10 @@ def _load(only: Path | None) -> None:
         db.session.rollback()
         _print_errors(exc.errors)
         raise SystemExit(1) from None
+    except CourseError as exc:  # a document.yaml naming a course that does not exist
+        db.session.rollback()
+        _print_errors([exc])
+        raise SystemExit(1) from None
     click.echo(f"Loaded {len(library.documents)} document(s), {len(library.questions)} "
                f"question(s), {len(library.quizzes)} quiz(zes): {report.summary()}.")
     for note in report.notes:
@@ -128,12 +133,15 @@ def load_command(path: Path | None) -> None:
 @users.command("create")
 @click.argument("username")
 @click.option("--instructor", is_flag=True, help="Give the account the instructor role.")
+@click.option("--admin", is_flag=True, help="Make the account an administrator: an "
+              "instructor of every course, who manages the instructors.")
 @click.password_option(envvar="QUIZ_PASSWORD", help="Asked for when not given "
                        "(or set QUIZ_PASSWORD).")
-def create_user_command(username: str, instructor: bool, password: str) -> None:
-    """Create an account (a learner unless --instructor)."""
+def create_user_command(username: str, instructor: bool, admin: bool, password: str) -> None:
+    """Create an account (a learner unless --instructor or --admin)."""
+    role = "admin" if admin else "instructor" if instructor else "learner"
     try:
-        user = create_user(username, password, "instructor" if instructor else "learner")
+        user = create_user(username, password, role)
         db.session.commit()
     except AccountError as exc:
         db.session.rollback()
@@ -183,22 +191,40 @@ def _export(rows, output: Path | None, label: str) -> None:
     click.echo(f"Wrote {count} row(s) to {output}.", err=True)
 
 
+def _course_quizzes(code: str | None):
+    """The condition on Quiz for the course coded ``code`` (None: every course)."""
+    if code is None:
+        return None
+    course = course_by_code(code)
+    if course is None:
+        raise click.ClickException(f"No course '{code}'.")
+    return Quiz.course_id == course.id
+
+
+course_option = click.option("--course", "course_code", metavar="CODE",
+                             help="Only this course's quizzes (default: every course).")
+
+
 @export.command("gradebook")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The CSV file to write (default: standard output).")
-def export_gradebook(output: Path | None) -> None:
+@course_option
+def export_gradebook(output: Path | None, course_code: str | None) -> None:
     """The gradebook: learners by quizzes, graded by each quiz's method."""
+    quizzes_of = _course_quizzes(course_code)
     close_overdue_now()
-    _export(gradebook_rows(), output, "Gradebook")
+    _export(gradebook_rows(quizzes_of), output, "Gradebook")
 
 
 @export.command("responses")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The CSV file to write (default: standard output).")
-def export_responses(output: Path | None) -> None:
+@course_option
+def export_responses(output: Path | None, course_code: str | None) -> None:
     """Every response of every finished attempt, one row each."""
+    quizzes_of = _course_quizzes(course_code)
     close_overdue_now()
-    _export(response_rows(), output, "Responses")
+    _export(response_rows(quizzes_of), output, "Responses")
 
 
 @stats_group.command("items")
@@ -208,11 +234,17 @@ def export_responses(output: Path | None) -> None:
               help="Which attempts count: those that make each learner's grade (by the "
                    "quiz's grading method), all finished attempts, or each learner's first.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def stats_items(quiz_key: str, which: str, as_json: bool) -> None:
-    """Item analysis of QUIZ (Moodle's definitions)."""
-    quiz = db.session.execute(db.select(Quiz).filter_by(key=quiz_key)).scalar_one_or_none()
+@course_option
+def stats_items(quiz_key: str, which: str, as_json: bool, course_code: str | None) -> None:
+    """Item analysis of QUIZ (Moodle's definitions); with --course, a quiz of that course."""
+    quizzes_of = _course_quizzes(course_code)
+    statement = db.select(Quiz).filter_by(key=quiz_key)
+    if quizzes_of is not None:
+        statement = statement.where(quizzes_of)
+    quiz = db.session.execute(statement).scalar_one_or_none()
     if quiz is None:
-        raise click.ClickException(f"No quiz '{quiz_key}'.")
+        raise click.ClickException(f"No quiz '{quiz_key}'"
+                                   + (f" in course '{course_code}'." if course_code else "."))
     close_overdue_now()
     report = item_report(quiz, which)
     items, test, summary = report.items, report.test, report.summary

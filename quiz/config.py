@@ -50,6 +50,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
                                                           "60")),
         LOGIN_LIMIT_PER_ADDRESS=os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "500 per 15 minutes"),
         REGISTER_LIMIT_PER_ADDRESS=os.environ.get("REGISTER_LIMIT_PER_ADDRESS", "60 per hour"),
+        JOIN_LIMIT_PER_USER=os.environ.get("JOIN_LIMIT_PER_USER", "10 per hour"),
         # A login unused this long ends, on the server too (auth.keep_alive).
         SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "120") or 120),
         WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session: long quizzes stay valid

@@ -20,7 +20,17 @@ from sqlalchemy import delete, func, insert, select
 from .attempts import scored
 from .drawing import Candidate, draw
 from .extensions import db
-from .models import FINISHED, Attempt, Question, QuestionVersion, Quiz, Response, User, utcnow
+from .models import (
+    FINISHED,
+    Attempt,
+    CourseMember,
+    Question,
+    QuestionVersion,
+    Quiz,
+    Response,
+    User,
+    utcnow,
+)
 from .types import get_type
 
 NO_LOGIN = "!demo-account"  # not a password hash: check_password_hash always refuses it
@@ -84,6 +94,10 @@ def seed(learners: int, seed_value: int, bar=None) -> tuple[int, int]:
         chunk = users[first:first + BATCH]
         ids = db.session.execute(insert(User).returning(User.id, sort_by_parameter_order=True),
                                  chunk).scalars().all()
+        # Demo learners are in the courses of the quizzes they take, as real ones would be.
+        db.session.execute(insert(CourseMember), [
+            {"course_id": course_id, "user_id": user_id, "role": "learner", "joined_at": start}
+            for user_id in ids for course_id in sorted({q.course_id for q in quizzes})])
         attempt_rows, response_rows = [], []
         for user_id in ids:
             ability = rng.gauss(0, 1)

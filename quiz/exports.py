@@ -5,7 +5,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from .extensions import db
 from .models import FINISHED, Attempt, Question, QuestionVersion, Quiz, Response, User
@@ -28,8 +28,9 @@ def _percent(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def gradebook_rows() -> Iterator[list]:
-    quizzes, rows = gradebook()
+def gradebook_rows(quizzes_of=None) -> Iterator[list]:
+    """The gradebook as CSV rows, of the quizzes matching ``quizzes_of`` (all if None)."""
+    quizzes, rows = gradebook(quizzes_of)
     yield ["learner"] + [f"{q.title} ({q.grading_method}, %)" for q in quizzes]
     for row in sorted(rows, key=lambda r: r.username.lower()):
         yield [row.username] + [_percent(row.grades.get(q.id)) for q in quizzes]
@@ -40,8 +41,9 @@ RESPONSE_HEADER = ["learner", "quiz", "attempt", "attempt_finished", "slot", "qu
                    "max_marks", "answered_at"]
 
 
-def response_rows(batch: int = 2000) -> Iterator[list]:
-    """One row per response of every finished attempt, streamed in batches."""
+def response_rows(quizzes_of=None, batch: int = 2000) -> Iterator[list]:
+    """One row per response of every finished attempt (of the quizzes matching
+    ``quizzes_of``, if given), streamed in batches."""
     yield RESPONSE_HEADER
     query = (
         select(User.username, Quiz.key, Attempt.id, Attempt.finished_at, Response,
@@ -51,7 +53,7 @@ def response_rows(batch: int = 2000) -> Iterator[list]:
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .join(QuestionVersion, QuestionVersion.id == Response.version_id)
         .join(Question, Question.id == QuestionVersion.question_id)
-        .where(Attempt.state == FINISHED)
+        .where(Attempt.state == FINISHED, true() if quizzes_of is None else quizzes_of)
         .order_by(Attempt.id, Response.slot)
         .execution_options(yield_per=batch)
     )

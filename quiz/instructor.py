@@ -13,12 +13,13 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from .accounts import temporary_password
 from .attempts import close_attempt, close_overdue, lock_attempt, overdue_attempts
 from .auth import instructor_required
+from .courses import course_by_code, courses_taught, taught_quizzes, teaches, teaches_learner
 from .database import write_transaction
 from .exports import csv_chunks, gradebook_rows, response_rows
 from .extensions import db
@@ -61,7 +62,7 @@ def close_overdue_attempts():
 def close_attempt_now(attempt_id: int):
     """Close an open attempt as a submit would (CSRFProtect checked the token)."""
     attempt = lock_attempt(attempt_id)
-    if attempt is None:
+    if attempt is None or not teaches(current_user, attempt.quiz.course_id):
         abort(404)
     if close_attempt(attempt, utcnow()):
         flash(f"Attempt {attempt_id} by {attempt.user.username} is closed and graded.",
@@ -74,33 +75,64 @@ def close_attempt_now(attempt_id: int):
     return redirect(url_for("learner.review", attempt_id=attempt_id))
 
 
+def _scope():
+    """The course the query string names (?course=CODE, one the instructor teaches, else
+    404) and the condition on Quiz for the quizzes a page covers: that course's, or those
+    of every course the instructor teaches."""
+    code = request.args.get("course", "")
+    if not code:
+        return None, taught_quizzes(current_user)
+    course = course_by_code(code)
+    if course is None or not teaches(current_user, course.id):
+        abort(404)
+    return course, Quiz.course_id == course.id
+
+
+def _scoped(template: str, course, **context):
+    return render_template(template, course=course, courses=courses_taught(current_user),
+                           **context)
+
+
 @bp.route("/attempts")
 def attempts():
+    course, quizzes_of = _scope()
     rows = db.session.execute(
-        db.select(Attempt).options(selectinload(Attempt.user), selectinload(Attempt.quiz))
+        db.select(Attempt).join(Quiz, Quiz.id == Attempt.quiz_id).where(quizzes_of)
+        .options(selectinload(Attempt.user), selectinload(Attempt.quiz))
         .order_by(Attempt.started_at.desc())
     ).scalars().all()
     table = sort_and_page(rows, {
         "started": lambda a: a.started_at, "learner": lambda a: a.user.username.lower(),
         "quiz": lambda a: a.quiz.title, "score": lambda a: a.percent,
     }, default="started", descending=True)
-    return render_template("instructor/attempts.html", table=table, deadline=deadline)
+    return _scoped("instructor/attempts.html", course, table=table, deadline=deadline)
 
 
 @bp.route("/gradebook")
 def gradebook_view():
-    quizzes, rows = gradebook()
+    course, quizzes_of = _scope()
+    quizzes, rows = gradebook(quizzes_of)
     columns = {"learner": lambda r: r.username.lower()}
     columns.update({q.key: (lambda r, q=q: r.grades.get(q.id)) for q in quizzes})
     table = sort_and_page(rows, columns, default="learner")
-    return render_template("instructor/gradebook.html", quizzes=quizzes, table=table)
+    return _scoped("instructor/gradebook.html", course, quizzes=quizzes, table=table)
+
+
+def _learner(user_id: int, or_taught: bool = False) -> User:
+    """A member of a course the instructor teaches (or, with ``or_taught``, one with
+    attempts in it); else 404."""
+    user = db.get_or_404(User, user_id)
+    if not teaches_learner(current_user, user.id, or_taught):
+        abort(404)
+    return user
 
 
 @bp.route("/learners/<int:user_id>")
 def learner(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = _learner(user_id, or_taught=True)
     rows = db.session.execute(
-        db.select(Attempt).filter_by(user_id=user.id).options(selectinload(Attempt.quiz))
+        db.select(Attempt).filter_by(user_id=user.id).join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(taught_quizzes(current_user)).options(selectinload(Attempt.quiz))
         .order_by(Attempt.started_at.desc())
     ).scalars().all()
     return render_template("instructor/learner.html", learner=user, attempts=rows,
@@ -110,8 +142,9 @@ def learner(user_id: int):
 @bp.route("/learners/<int:user_id>/reset-password", methods=["POST"])
 def reset_password(user_id: int):
     """Give a learner a temporary password, shown once here, to change at next login.
-    Instructors' accounts are not reset this way (use the command line)."""
-    user = db.get_or_404(User, user_id)
+    Instructors' accounts are not reset this way (use the command line); only an
+    instructor of a course the learner is in resets theirs."""
+    user = _learner(user_id)
     if user.is_instructor:
         abort(403, description="An instructor's password is not reset from the browser.")
     password = temporary_password(user)
@@ -124,16 +157,20 @@ def reset_password(user_id: int):
 
 @bp.route("/quizzes")
 def quizzes():
+    course, quizzes_of = _scope()
     rows = db.session.execute(
-        db.select(Quiz).options(selectinload(Quiz.document)).order_by(Quiz.id)).scalars().all()
+        db.select(Quiz).where(quizzes_of).options(selectinload(Quiz.document))
+        .order_by(Quiz.id)).scalars().all()
     counts = dict(db.session.execute(
         db.select(Attempt.quiz_id, db.func.count()).where(Attempt.state == FINISHED)
         .group_by(Attempt.quiz_id)).all())
-    return render_template("instructor/quizzes.html", quizzes=rows, counts=counts)
+    return _scoped("instructor/quizzes.html", course, quizzes=rows, counts=counts)
 
 
 def _quiz(key: str) -> Quiz:
-    return db.first_or_404(db.select(Quiz).filter_by(key=key))
+    """A quiz of a course the instructor teaches; else 404."""
+    return db.first_or_404(db.select(Quiz).filter_by(key=key)
+                           .where(taught_quizzes(current_user)))
 
 
 def _statistics(report, quiz: Quiz):
@@ -173,8 +210,10 @@ def paragraphs(slug: str):
     quiz = None
     if request.args.get("quiz"):
         quiz = db.first_or_404(db.select(Quiz).filter_by(key=request.args["quiz"],
-                                                          document_id=document.id))
-    rows = paragraph_report(document.id, quiz.id if quiz else None)
+                                                          document_id=document.id)
+                               .where(taught_quizzes(current_user)))
+    rows = paragraph_report(document.id, quiz.id if quiz else None,
+                            quizzes_of=taught_quizzes(current_user))
     table = sort_and_page(rows, {
         "wrong": lambda r: r.wrong_rate, "paragraph": lambda r: r.paragraph.number,
         "responses": lambda r: r.responses,
@@ -188,11 +227,17 @@ def _csv_download(rows, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def _csv_name(course, name: str) -> str:
+    return f"{course.code}-{name}" if course is not None else name
+
+
 @bp.route("/gradebook.csv")
 def gradebook_csv():
-    return _csv_download(gradebook_rows(), "gradebook.csv")
+    course, quizzes_of = _scope()
+    return _csv_download(gradebook_rows(quizzes_of), _csv_name(course, "gradebook.csv"))
 
 
 @bp.route("/responses.csv")
 def responses_csv():
-    return _csv_download(response_rows(), "responses.csv")
+    course, quizzes_of = _scope()
+    return _csv_download(response_rows(quizzes_of), _csv_name(course, "responses.csv"))

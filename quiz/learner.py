@@ -18,8 +18,9 @@ from .attempts import (
 )
 from .attempts.answer import STALE, slot_response
 from .attempts.page import answered_slots, load_attempt, slot_marks
+from .courses import teaches, visible_course_ids, visible_quizzes
 from .extensions import db
-from .forms import ActionForm
+from .forms import ActionForm, JoinForm
 from .inputlimits import whole_number
 from .models import IN_PROGRESS, Attempt, Document, Quiz, utcnow
 from .quizsettings import REVIEW_OPTIONS, answers_visible, deadline, overdue
@@ -31,20 +32,36 @@ bp = Blueprint("learner", __name__)
 
 @bp.route("/")
 def home():
+    """The quizzes of the user's courses, by document, and a form to join a course."""
+    courses = visible_course_ids(current_user)
+    quizzes = db.session.execute(
+        db.select(Quiz).where(Quiz.course_id.in_(courses)).order_by(Quiz.id)).scalars().all()
+    by_document: dict[int, list[Quiz]] = {}
+    for quiz in quizzes:
+        by_document.setdefault(quiz.document_id, []).append(quiz)
     documents = db.session.execute(
-        db.select(Document).options(joinedload(Document.quizzes)).order_by(Document.title)
-    ).unique().scalars().all()
+        db.select(Document).where(Document.course_id.in_(courses)
+                                  | Document.id.in_(by_document)).order_by(Document.title)
+    ).scalars().all()
     open_quiz_ids = set()
     if current_user.is_authenticated:
         open_quiz_ids = set(db.session.execute(
             db.select(Attempt.quiz_id).filter_by(user_id=current_user.id, state=IN_PROGRESS)
         ).scalars())
-    return render_template("learner/home.html", documents=documents, open_quiz_ids=open_quiz_ids)
+    return render_template("learner/home.html", documents=documents, quizzes=by_document,
+                           open_quiz_ids=open_quiz_ids, join=JoinForm())
+
+
+def _visible_quiz(key: str):
+    """The quiz if the user may see it (a quiz of their courses); else 404."""
+    return db.first_or_404(db.select(Quiz).filter_by(key=key)
+                           .where(visible_quizzes(current_user))
+                           .options(joinedload(Quiz.document)))
 
 
 @bp.route("/quizzes/<key>")
 def quiz(key: str):
-    quiz = db.first_or_404(db.select(Quiz).filter_by(key=key).options(joinedload(Quiz.document)))
+    quiz = _visible_quiz(key)
     attempts, current = [], None
     if current_user.is_authenticated:
         attempts = db.session.execute(
@@ -60,7 +77,7 @@ def quiz(key: str):
 @bp.route("/quizzes/<key>/start", methods=["POST"])
 @login_required
 def start(key: str):
-    quiz = db.first_or_404(db.select(Quiz).filter_by(key=key))
+    quiz = _visible_quiz(key)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -203,7 +220,8 @@ def submit(attempt_id: int):
 def review(attempt_id: int):
     attempt = reviewed_attempt(attempt_id)
     mine = attempt is not None and attempt.user_id == current_user.id
-    if attempt is None or not (mine or current_user.is_instructor):
+    if attempt is None or not (mine or (current_user.is_instructor
+                                        and teaches(current_user, attempt.quiz.course_id))):
         abort(404)
     if not attempt.finished:
         if not mine:

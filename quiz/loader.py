@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from .bankparse import DocumentSpec, Library, QuestionSpec, QuizSpec
+from .courses import course_for_bank
 from .editions import apply_edition
 from .extensions import db
 from .models import (
@@ -74,7 +75,8 @@ def _load_document(spec: DocumentSpec, report: LoadReport) -> Document:
         db.select(Document).filter_by(slug=spec.slug)
     ).scalar_one_or_none()
     if document is None:
-        document = Document(slug=spec.slug, source_hash="")
+        document = Document(slug=spec.slug, source_hash="",
+                            course_id=course_for_bank(spec.course, spec.path))
         db.session.add(document)
         report.added.append(f"document {spec.slug}")
     meta = {"title": spec.title, "language": spec.language, "origin": spec.origin,
@@ -239,7 +241,7 @@ def _load_quiz(spec: QuizSpec, document: Document, report: LoadReport) -> None:
               "shuffle_choices": spec.shuffle_choices, "grading_method": spec.grading,
               **spec.settings}
     if quiz is None:
-        db.session.add(Quiz(key=spec.id, **values))
+        db.session.add(Quiz(key=spec.id, course_id=document.course_id, **values))
         report.added.append(f"quiz {spec.id}")
     elif any(getattr(quiz, k) != v for k, v in values.items()):
         for key, value in values.items():

@@ -45,6 +45,7 @@ MESSAGES = {
                "Try again in {wait}, or from a browser you logged in with before.",
     "address": "Too many failed logins from your network. Try again in {wait}.",
     "register": "Too many accounts were created from your network. Try again in {wait}.",
+    "join": "Too many wrong enrolment codes from your account. Try again in {wait}.",
 }
 
 
@@ -181,6 +182,26 @@ def registration_refused() -> Refusal | None:
     wait = _wait(over, *identifiers)
     return Refusal(MESSAGES["register"].format(wait=in_words(max(wait, 1))),
                    max(1, math.ceil(wait)))
+
+
+def _join_identifiers(user_id: int) -> tuple[str, str]:
+    return "join-user", str(user_id)
+
+
+def join_refused(user_id: int) -> Refusal | None:
+    """A Refusal while the account has used up its wrong enrolment codes (asked before
+    a code is checked, so a guesser learns nothing more once over the limit)."""
+    wait = _wait(_limits("JOIN_LIMIT_PER_USER"), *_join_identifiers(user_id))
+    if not wait:
+        return None
+    return Refusal(MESSAGES["join"].format(wait=in_words(max(wait, 1))),
+                   max(1, math.ceil(wait)))
+
+
+def join_failed(user_id: int) -> None:
+    """Count a wrong enrolment code against the account."""
+    for item in _limits("JOIN_LIMIT_PER_USER"):
+        _limiter().hit(item, *_join_identifiers(user_id))
 
 
 def init_app(app: Flask) -> None:

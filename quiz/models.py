@@ -4,7 +4,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,7 +29,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default="learner")
+    role: Mapped[str] = mapped_column(String(20), default="learner")  # or instructor, admin
+    display_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     demo: Mapped[bool] = mapped_column(default=False)  # made by `demo seed`, replaced by it
     # Set when an instructor gives a temporary password: changed at the next login.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -27,13 +38,55 @@ class User(UserMixin, db.Model):
 
     @property
     def is_instructor(self) -> bool:
-        return self.role == "instructor"
+        """Instructors and administrators (an administrator is an instructor everywhere)."""
+        return self.role in ("instructor", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+DEFAULT_COURSE = "open"  # the course made by migration 0801; it holds the shipped bank
+INSTRUCTOR, LEARNER = "instructor", "learner"  # roles in a course
+
+
+class Course(db.Model):
+    """A class: its documents and quizzes, its instructors and learners (CourseMember).
+
+    Every registration joins each ``open`` course; others are joined by enrolment code
+    or by an instructor. The course coded DEFAULT_COURSE always exists: documents and
+    quizzes made without naming a course land in it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    enrolment_code: Mapped[str] = mapped_column(String(40), unique=True)
+    open: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CourseMember(db.Model):
+    __table_args__ = (UniqueConstraint("course_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=LEARNER)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+# The id of the default course, as an INSERT's default: read inside the INSERT itself.
+# Documents' and quizzes' course_id is never null: the column allows it only because
+# SQLite cannot add a NOT NULL reference to a table with rows (see migration 0801).
+default_course_id = select(Course.id).where(Course.code == DEFAULT_COURSE).scalar_subquery()
 
 
 class Document(db.Model):
@@ -48,6 +101,8 @@ class Document(db.Model):
     # Documents added in the browser keep their text here; shipped ones live in questions/.
     source_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     edition: Mapped[int] = mapped_column(default=1, server_default="1")
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True, nullable=True,
+                                           default=default_course_id)
 
     paragraphs: Mapped[list[Paragraph]] = relationship(
         back_populates="document", order_by="Paragraph.number"
@@ -160,6 +215,8 @@ class Quiz(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True, nullable=True,
+                                           default=default_course_id)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     select: Mapped[dict] = mapped_column(JSON)
@@ -174,6 +231,7 @@ class Quiz(db.Model):
     closes_at: Mapped[datetime | None]
 
     document: Mapped[Document] = relationship(back_populates="quizzes")
+    course: Mapped[Course] = relationship()
 
 
 IN_PROGRESS, FINISHED = "in_progress", "finished"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter, itemgetter
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
@@ -60,16 +60,19 @@ class GradebookRow:
     attempts: dict[int, int]  # quiz id -> finished attempts
 
 
-def gradebook() -> tuple[list[Quiz], list[GradebookRow]]:
-    """Learners by quizzes, each cell graded by its quiz's grading method."""
+def gradebook(quizzes_of=None) -> tuple[list[Quiz], list[GradebookRow]]:
+    """Learners by quizzes, each cell graded by its quiz's grading method; only the
+    quizzes that match the condition ``quizzes_of`` (say, one course's), if given."""
     with collector_paused():
-        return _gradebook()
+        return _gradebook(true() if quizzes_of is None else quizzes_of)
 
 
-def _gradebook() -> tuple[list[Quiz], list[GradebookRow]]:
-    quizzes = db.session.execute(db.select(Quiz).order_by(Quiz.id)).scalars().all()
+def _gradebook(quizzes_of) -> tuple[list[Quiz], list[GradebookRow]]:
+    quizzes = db.session.execute(db.select(Quiz).where(quizzes_of).order_by(Quiz.id)
+                                 ).scalars().all()
     method = {q.id: q.grading_method for q in quizzes}
-    finished = Attempt.state == FINISHED
+    finished = (Attempt.state == FINISHED) & Attempt.quiz_id.in_(
+        select(Quiz.id).where(quizzes_of))
     names = dict(db.session.execute(
         select(User.id, User.username).where(User.id.in_(select(Attempt.user_id).where(finished)))
     ).all())
@@ -274,8 +277,10 @@ class ParagraphRow:
         return 1 - self.mean_fraction
 
 
-def paragraph_report(document_id: int, quiz_id: int | None = None) -> list[ParagraphRow]:
-    """Paragraphs by how often answers to the questions citing them were wrong."""
+def paragraph_report(document_id: int, quiz_id: int | None = None,
+                     quizzes_of=None) -> list[ParagraphRow]:
+    """Paragraphs by how often answers to the questions citing them were wrong (in the
+    attempts of one quiz, or of the quizzes matching ``quizzes_of``)."""
     pairs = (
         select(Response.id.label("response_id"), Citation.paragraph_id,
                Response.fraction, QuestionVersion.question_id)
@@ -287,6 +292,8 @@ def paragraph_report(document_id: int, quiz_id: int | None = None) -> list[Parag
     )
     if quiz_id is not None:
         pairs = pairs.where(Attempt.quiz_id == quiz_id)
+    if quizzes_of is not None:
+        pairs = pairs.where(Attempt.quiz_id.in_(select(Quiz.id).where(quizzes_of)))
     pairs = pairs.subquery()
     rows = db.session.execute(
         select(Paragraph, func.count(pairs.c.response_id), func.avg(pairs.c.fraction),

@@ -238,3 +238,100 @@ def test_out_of_range_question_numbers_are_clamped(app, client):
     assert "Question 1 of" in client.get(f"{attempt_url}?q=-5").text
     assert client.get(f"{attempt_url}?q=999").status_code == 200
     assert client.get(f"{attempt_url}?q=abc").status_code == 200
+
+
+def two_courses(app):
+    """Instructors tina and tom, each teaching a course of their own (the open course
+    closed: a school whose instructors teach only their own classes), with learner ann in
+    tina's (taking 'evolution') and bob in tom's (taking 'key-areas'). Each logged in."""
+    from quiz.accounts import find_user
+    from quiz.courses import create_course, enrol
+    from quiz.models import Course, Quiz
+    with app.app_context():
+        db.session.execute(db.update(Course).values(open=False))
+        db.session.commit()
+    for name, role in (("tina", "instructor"), ("tom", "instructor"), ("ann", "learner"),
+                       ("bob", "learner")):
+        add_user(app, name, role=role)
+    with app.app_context():
+        history = create_course("History 9A", "hist-9a", find_user("tina"))
+        biology = create_course("Biology 10", "bio-10", find_user("tom"))
+        enrol(find_user("ann"), history)
+        enrol(find_user("bob"), biology)
+        db.session.execute(db.update(Quiz).filter_by(key="evolution")
+                           .values(course_id=history.id))
+        db.session.execute(db.update(Quiz).filter_by(key="key-areas")
+                           .values(course_id=biology.id))
+        db.session.commit()
+    clients = {}
+    for name in ("tina", "tom", "ann", "bob"):
+        clients[name] = app.test_client()
+        log_in(clients[name], name)
+    clients["ann_attempt"] = take_quiz(clients["ann"], "evolution")
+    clients["bob_attempt"] = take_quiz(clients["bob"], "key-areas")
+    submit(clients["ann"], clients["ann_attempt"])
+    submit(clients["bob"], clients["bob_attempt"])
+    return clients
+
+
+def test_each_instructor_sees_only_their_courses_and_the_other_gets_404(app):
+    c = two_courses(app)
+    with app.app_context():
+        ann_id = db.session.execute(db.select(User.id).filter_by(username="ann")).scalar_one()
+        bob_id = db.session.execute(db.select(User.id).filter_by(username="bob")).scalar_one()
+    own = {"tina": ("hist-9a", "evolution", c["ann_attempt"], ann_id),
+           "tom": ("bio-10", "key-areas", c["bob_attempt"], bob_id)}
+    for me, other in (("tina", "tom"), ("tom", "tina")):
+        client = c[me]
+        for code, quiz, attempt, learner in (own[me], own[other]):
+            expected = 200 if (code, quiz, attempt, learner) == own[me] else 404
+            for url in (f"/instructor/courses/{code}", f"/instructor/courses/{code}/roster",
+                        f"/instructor/gradebook?course={code}",
+                        f"/instructor/gradebook.csv?course={code}",
+                        f"/instructor/attempts?course={code}", f"/instructor/quizzes/{quiz}",
+                        f"/instructor/quizzes/{quiz}/items", f"{attempt}/review",
+                        f"/instructor/learners/{learner}",
+                        f"/instructor/authoring/quizzes/{quiz}/edit"):
+                response = client.get(url)
+                response.close()
+                assert response.status_code == expected, (me, url)
+            page = client.get(f"/instructor/learners/{learner}")
+            reset = client.post(f"/instructor/learners/{learner}/reset-password",
+                                data={"csrf_token": csrf_token(c[me].get("/").text)})
+            assert reset.status_code == expected, (me, learner)
+            assert page.status_code == expected
+        mine, theirs = own[me], own[other]
+        listing = client.get("/instructor/courses").text
+        assert mine[0] in listing and theirs[0] not in listing
+        gradebook = client.get("/instructor/gradebook").text
+        assert ("ann" in gradebook) == (me == "tina") and ("bob" in gradebook) == (me == "tom")
+        attempts = client.get("/instructor/attempts").text
+        assert (">ann<" in attempts) == (me == "tina") and (">bob<" in attempts) == (me == "tom")
+        export = client.get("/instructor/responses.csv").text
+        assert ("ann," in export) == (me == "tina") and ("bob," in export) == (me == "tom")
+
+
+def test_learners_see_and_take_only_their_courses_quizzes(app):
+    c = two_courses(app)
+    ann, bob = c["ann"], c["bob"]
+    home = ann.get("/").text
+    assert "/quizzes/evolution" in home and "/quizzes/key-areas" not in home
+    assert "/quizzes/overview" not in home  # the (closed) open course's
+    assert ann.get("/quizzes/key-areas").status_code == 404
+    assert ann.post("/quizzes/key-areas/start",
+                    data={"csrf_token": csrf_token(home)}).status_code == 404
+    assert ann.get(f"{c['bob_attempt']}/review").status_code == 404
+    assert ann.get("/documents/nato-bih").status_code == 200  # documents stay readable
+    assert bob.get("/quizzes/evolution").status_code == 404
+
+
+def test_an_admin_sees_every_course(app):
+    c = two_courses(app)
+    add_user(app, "root", role="admin")
+    admin = app.test_client()
+    log_in(admin, "root")
+    listing = admin.get("/instructor/courses").text
+    assert "hist-9a" in listing and "bio-10" in listing
+    assert admin.get(f"{c['ann_attempt']}/review").status_code == 200
+    gradebook = admin.get("/instructor/gradebook").text
+    assert "ann" in gradebook and "bob" in gradebook

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from quiz.extensions import db
-from quiz.models import User
+from quiz.models import Course, User
 from tests.answering import choose, match, order
 from tests.browser import CHROMIUM, serve
 from tests.browser import chromium as shared_chromium
@@ -57,7 +57,7 @@ if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
 class Visit:
     """How to reach a page: its path, who is logged in, and any steps after it loads."""
 
-    path: str  # {done}, {open}, {cite} and {ann} are filled in from the seeded data
+    path: str  # {done}, {open}, {cite}, {ann}, {join} are filled in from the seeded data
     user: str | None = None
     then: Callable | None = None
 
@@ -66,6 +66,14 @@ def press(button: str) -> Callable:
     def steps(page):
         with page.expect_navigation():
             page.get_by_role("button", name=button).click()
+    return steps
+
+
+def roster(lines: str) -> Callable:
+    def steps(page):
+        page.get_by_label("Or paste the lines here").fill(lines)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add the learners").click()
     return steps
 
 
@@ -112,6 +120,16 @@ PAGES = {
     "authoring: import and export": Visit("/instructor/authoring/transfer", "ines"),
     "instructor: a learner's review": Visit("/attempts/{done}/review", "ines"),
     "instructor: an attempt in progress": Visit("/attempts/{open}/review", "ines"),
+    "courses: list": Visit("/instructor/courses", "ines"),
+    "courses: a new course": Visit("/instructor/courses/new", "ines"),
+    "courses: a course": Visit("/instructor/courses/open", "ines"),
+    "courses: roster": Visit("/instructor/courses/open/roster", "ines"),
+    "courses: roster with errors": Visit("/instructor/courses/open/roster", "ines",
+                                         then=roster("x,Too short\n")),
+    "courses: roster result": Visit("/instructor/courses/open/roster", "ines",
+                                    then=roster("username,display name\ncarla,Carla Diaz\n")),
+    "courses: join link": Visit("/join/{join}", "ann"),
+    "admin: users": Visit("/admin/users", "root"),
     "error 403": Visit("/instructor/attempts", "ann"),
     "error 404": Visit("/no-such-page"),
     "error 500": Visit("/test-server-error"),
@@ -122,6 +140,7 @@ def _seed(app) -> dict[str, int]:
     """Ann has one submitted attempt (right, wrong, partial and unanswered) and one open."""
     add_user(app, "ann", PASSWORD)
     add_user(app, "ines", PASSWORD, role="instructor")
+    add_user(app, "root", PASSWORD, role="admin")
     client = app.test_client()
     page = client.get("/login")
     client.post("/login", data={"username": "ann", "password": PASSWORD,
@@ -154,7 +173,8 @@ def _seed(app) -> dict[str, int]:
     answer(opened, 1, choose("2006"))
     with app.app_context():
         ann = db.session.execute(db.select(User.id).filter_by(username="ann")).scalar_one()
-    return {"ann": ann, "done": int(done.rsplit("/", 1)[1]),
+        join = db.session.execute(db.select(Course.enrolment_code)).scalar_one()
+    return {"ann": ann, "join": join, "done": int(done.rsplit("/", 1)[1]),
             "open": int(opened.rsplit("/", 1)[1]),
             "cite": int(re.search(r'href="/documents/nato-bih\?cite=(\d+)#p12"', review)[1])}
 

@@ -39,3 +39,43 @@ def test_a_database_made_before_migrations_is_adopted_not_recreated(tmp_path):
         with db.engine.connect() as connection:
             assert connection.execute(USERNAMES).scalar_one() == "kept"
         db.engine.dispose()
+
+
+def test_existing_data_moves_into_the_default_open_course(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="0703")
+        with db.engine.begin() as connection:
+            connection.execute(ADD_USER, {"name": "learner1"})
+            connection.execute(text(
+                'INSERT INTO "user" (username, password_hash, role, demo, created_at) '
+                "VALUES ('teacher1', 'x', 'instructor', false, '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO document (slug, title, language, origin, attribution, format, "
+                "source_hash, source_text, edition) VALUES "
+                "('doc', 'Doc', 'en', '', '', 'text', 'h', '', 1)"))
+            connection.execute(text(
+                'INSERT INTO quiz (key, document_id, title, description, "select", '
+                "shuffle_questions, shuffle_choices, grading_method, time_limit, "
+                "attempts_allowed, review) VALUES ('q1', 1, 'Q', '', '{}', true, true, "
+                "'highest', 0, 0, 'immediately')"))
+            connection.execute(text(
+                "INSERT INTO attempt (user_id, quiz_id, seed, state, started_at, max_marks) "
+                "VALUES (1, 1, 7, 'in_progress', '2026-01-02', 0)"))
+        upgrade_schema()
+        with db.engine.connect() as connection:
+            course = connection.execute(text(
+                "SELECT id, code, open FROM course")).one()
+            assert course.code == "open" and course.open
+            assert connection.execute(text("SELECT course_id FROM document")).scalar_one() \
+                == course.id
+            assert connection.execute(text("SELECT course_id FROM quiz")).scalar_one() \
+                == course.id
+            members = connection.execute(text(
+                'SELECT "user".username, course_member.role FROM course_member JOIN "user" '
+                'ON "user".id = course_member.user_id WHERE course_member.course_id = :id '
+                'ORDER BY "user".username'), {"id": course.id}).all()
+            assert [tuple(m) for m in members] == [("learner1", "learner"),
+                                                   ("teacher1", "instructor")]
+            assert connection.execute(text("SELECT count(*) FROM attempt")).scalar_one() == 1
+        db.engine.dispose()

@@ -14,8 +14,9 @@ PUBLIC = {"static", "learner.home", "learner.quiz", "documents.view", "auth.logi
 LOGIN_ONLY = {"learner.start", "learner.attempt", "learner.save", "learner.summary",
               "learner.submit", "learner.review", "learner.my_attempts", "learner.my_progress",
               "auth.logout", "account.settings", "account.change_password",
-              "account.logout_everywhere"}
-INSTRUCTOR_BLUEPRINTS = {"instructor", "authoring"}
+              "account.logout_everywhere", "courses.join", "courses.join_link"}
+INSTRUCTOR_BLUEPRINTS = {"instructor", "authoring", "courses"}
+ADMIN_BLUEPRINTS = {"admin"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -26,6 +27,8 @@ def classify(endpoint: str) -> str:
         return "login"
     if endpoint.split(".")[0] in INSTRUCTOR_BLUEPRINTS:
         return "instructor"
+    if endpoint.split(".")[0] in ADMIN_BLUEPRINTS:
+        return "admin"
     return "unclassified"
 
 
@@ -41,7 +44,7 @@ def world(app):
                            data={"csrf_token": csrf_token(page.text)}).location
     attempt_id = int(re.search(r"/attempts/(\d+)", attempt_url).group(1))
     values = {"key": "evolution", "slug": "nato-bih", "attempt_id": attempt_id, "user_id": 1,
-              "filename": "quiz.css"}
+              "filename": "quiz.css", "code": "open"}
     urls = {}
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
@@ -76,6 +79,8 @@ def test_get_routes_admit_only_who_they_should(world):
         if kind == "instructor":
             assert learner.status_code == 403, url
             assert instructor.status_code in (200, 404), url
+        elif kind == "admin":
+            assert learner.status_code == 403 and instructor.status_code == 403, url
         else:
             assert learner.status_code in (200, 302, 404), url
         assert instructor.status_code < 500 and learner.status_code < 500, url

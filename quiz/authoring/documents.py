@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
+from ..courses import courses_taught
 from ..editions import DocumentError, add_document, new_edition  # here: create_app stays quick
 from ..extensions import db
 from ..models import NEEDS_REVIEW, STATUS_LABELS, Document, Paragraph, Question
@@ -60,6 +62,7 @@ class DocumentForm(FlaskForm):
     language = StringField("Language", default="en", validators=[Length(max=20)])
     origin = TextAreaField("Where it comes from", validators=[Length(max=2000)])
     attribution = TextAreaField("Attribution and rights", validators=[Length(max=2000)])
+    course = SelectField("Course", choices=[], validate_choice=False)
 
 
 class EditionForm(FlaskForm):
@@ -83,7 +86,14 @@ def document_list():
 @bp.route("/documents/new", methods=["GET", "POST"])
 def new_document():
     form = DocumentForm()
-    if form.validate_on_submit():
+    courses = courses_taught(current_user)
+    form.course.choices = options((c.code, c.title) for c in courses)
+    if not form.course.data:
+        form.course.data = request.args.get("course") or (courses[0].code if courses else "")
+    course = next((c for c in courses if c.code == form.course.data), None)
+    if form.validate_on_submit() and course is None:
+        form.course.errors = [*form.course.errors, "choose one of your courses"]
+    elif form.is_submitted() and not form.errors:
         try:
             text, guessed = read_upload(form.file.data)
             fmt = guessed if form.format.data == "auto" else form.format.data
@@ -98,6 +108,7 @@ def new_document():
                 form.title if "title" in str(exc) else form.file)
             target.errors = [*target.errors, str(exc)]
         else:
+            document.course_id = course.id
             db.session.commit()
             count = len(document.paragraphs)
             flash(f"Added '{document.title}': {count} paragraphs, p1 to p{count}.", "success")

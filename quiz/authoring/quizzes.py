@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from ..bankparse import Checker
+from ..courses import courses_taught, taught_quizzes
 from ..docparse import HEADING
 from ..drawing import Candidate, pool
 from ..entries import Lines
@@ -35,6 +37,7 @@ class QuizForm(FlaskForm):
     description = TextAreaField("Description (shown on the quiz page)",
                                 validators=[Length(max=4000)])
     document = SelectField("Document", choices=[], validate_choice=False)
+    course = SelectField("Course (whose learners take it)", choices=[], validate_choice=False)
     rule = RadioField("Take", choices=options(RULES), default="all", validate_choice=False)
     section = SelectField("Section", choices=[], validate_choice=False)
     tags = StringField("Tags (separated by commas)", validators=[Length(max=500)])
@@ -108,7 +111,8 @@ def _whole(text: str):
 @bp.route("/quizzes")
 def quiz_list():
     quizzes = db.session.execute(
-        db.select(Quiz).options(selectinload(Quiz.document)).order_by(Quiz.document_id, Quiz.id)
+        db.select(Quiz).where(taught_quizzes(current_user)).options(selectinload(Quiz.document))
+        .order_by(Quiz.document_id, Quiz.id)
     ).scalars().all()
     return render_template("authoring/quiz_list.html", quizzes=quizzes,
                            grading=GRADING_LABELS, review=REVIEW_OPTIONS)
@@ -121,12 +125,19 @@ def new_quiz():
 
 @bp.route("/quizzes/<key>/edit", methods=["GET", "POST"])
 def edit_quiz(key: str):
-    return _editor(db.first_or_404(db.select(Quiz).filter_by(key=key)))
+    return _editor(db.first_or_404(db.select(Quiz).filter_by(key=key)
+                                   .where(taught_quizzes(current_user))))
 
 
 def _editor(quiz: Quiz | None):
     documents = db.session.execute(db.select(Document).order_by(Document.title)).scalars().all()
+    courses = courses_taught(current_user)
     form = QuizForm()
+    form.course.choices = options((c.code, c.title) for c in courses)
+    if not form.course.data:  # a new quiz: the course asked for, or the first one taught
+        form.course.data = quiz.course.code if quiz is not None else \
+            request.args.get("course") or (courses[0].code if courses else "")
+    course = next((c for c in courses if c.code == form.course.data), None)
     if quiz is not None and request.method == "GET":
         form.fill(quiz, quiz.document.slug)
     if quiz is not None:
@@ -141,20 +152,22 @@ def _editor(quiz: Quiz | None):
     form.section.choices = options([("", "(choose a section)")] + [(s, s) for s in sections])
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit() and document is not None:
+        if form.validate_on_submit() and document is not None and course is not None:
             entry = form.to_entry()
             errors = check_quiz(entry, document, sections)
             if quiz is None and db.session.execute(
                     db.select(Quiz.id).filter_by(key=entry["id"])).first():
                 errors.setdefault("key", []).append(f"quiz id '{entry['id']}' is taken")
             if not errors:
-                return _save(entry, document, quiz)
+                return _save(entry, document, quiz, course.id)
             for name, messages in errors.items():
                 target = form[name] if name in form else None
                 if target is None:
                     form.form_errors = [*form.form_errors, *messages]
                 else:
                     target.errors = [*target.errors, *messages]
+        if course is None:
+            form.course.errors = [*form.course.errors, "choose one of your courses"]
         status = 400
     return render_template("authoring/quiz_form.html", form=form, quiz=quiz,
                            document=document), status
@@ -205,10 +218,10 @@ def check_quiz(entry: dict, document: Document, sections: list[str]) -> dict[str
     return errors
 
 
-def _save(entry: dict, document: Document, quiz: Quiz | None):
+def _save(entry: dict, document: Document, quiz: Quiz | None, course_id: int):
     lines = Lines()
     spec = Checker("quiz editor", {}).quiz(lines.wrap(entry, ""), document.slug)
-    values = {"document_id": document.id, "title": spec.title,
+    values = {"document_id": document.id, "course_id": course_id, "title": spec.title,
               "description": spec.description, "select": spec.select,
               "shuffle_questions": spec.shuffle_questions,
               "shuffle_choices": spec.shuffle_choices, "grading_method": spec.grading,
