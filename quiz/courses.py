@@ -7,7 +7,17 @@ from __future__ import annotations
 import re
 import secrets
 
-from sqlalchemy import ColumnElement, delete, false, func, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
 
 from .extensions import db
 from .models import (
@@ -19,6 +29,7 @@ from .models import (
     CourseMember,
     Quiz,
     User,
+    utcnow,
 )
 
 COURSE_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
@@ -165,10 +176,14 @@ def enrol(user: User, course: Course, role: str = LEARNER) -> bool:
 
 
 def join_open_courses(user: User) -> None:
-    """A new account joins every open course; an instructor's teaches them."""
+    """``user`` joins every open course they are not in, in one statement (registration
+    runs it): an instructor teaches them, anyone else learns."""
     role = INSTRUCTOR if user.is_instructor else LEARNER
-    for course in db.session.execute(select(Course).filter_by(open=True)).scalars():
-        enrol(user, course, role)
+    db.session.execute(insert(CourseMember).from_select(
+        ["course_id", "user_id", "role", "joined_at"],
+        select(Course.id, literal(user.id), literal(role), literal(utcnow()))
+        .where(Course.open.is_(True),
+               Course.id.not_in(select(CourseMember.course_id).filter_by(user_id=user.id)))))
 
 
 def join_by_code(user: User, code: str) -> tuple[Course | None, bool]:

@@ -82,6 +82,11 @@ def server(request, tmp_path):
         connection.execute(User.__table__.insert(), [
             {"username": f"learner{n:02d}", "password_hash": digest, "role": "learner",
              "demo": False, "created_at": datetime(2026, 1, 1)} for n in range(LEARNERS)])
+        # Registered learners are in the open course, which holds the quiz.
+        connection.execute(text(
+            "INSERT INTO course_member (course_id, user_id, role, joined_at) "
+            "SELECT course.id, \"user\".id, 'learner', '2026-01-01' FROM course, \"user\" "
+            "WHERE course.code = 'open'"))
     port = free_port()
     log = tmp_path / "gunicorn.log"
     env = dict(os.environ, DATABASE_URL=url, QUESTIONS_DIR=str(questions),
