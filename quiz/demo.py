@@ -20,7 +20,17 @@ from sqlalchemy import delete, func, insert, select
 from .attempts import scored
 from .drawing import Candidate, draw
 from .extensions import db
-from .models import FINISHED, Attempt, Question, QuestionVersion, Quiz, Response, User, utcnow
+from .models import (
+    FINISHED,
+    PUBLISHED,
+    Attempt,
+    Question,
+    QuestionVersion,
+    Quiz,
+    Response,
+    User,
+    utcnow,
+)
 from .types import get_type
 
 NO_LOGIN = "!demo-account"  # not a password hash: check_password_hash always refuses it
@@ -70,7 +80,8 @@ def seed(learners: int, seed_value: int, bar=None) -> tuple[int, int]:
     """Write ``learners`` demo learners and their attempts; return (attempts, responses)."""
     # Reproducible demo data, not a secret.
     rng = random.Random(seed_value)  # nosec B311
-    quizzes = db.session.execute(select(Quiz).order_by(Quiz.id)).scalars().all()
+    quizzes = db.session.execute(
+        select(Quiz).where(Quiz.state == PUBLISHED).order_by(Quiz.id)).scalars().all()
     pools = _question_pools()
     keys = {v.id: v.question.key for pool in pools.values() for v in pool}
     start = utcnow() - timedelta(days=30)
@@ -113,8 +124,8 @@ def seed(learners: int, seed_value: int, bar=None) -> tuple[int, int]:
 
 def _attempt(quiz, pool, keys, user_id, ability, when, rng):
     by_key = {keys[v.id]: v for v in pool}
-    drawn = draw(quiz.select, [Candidate(keys[v.id], v.tags, v.section) for v in pool], rng,
-                 quiz.shuffle_questions)
+    candidates = [Candidate(keys[v.id], v.tags, v.section, v.question.exam_only) for v in pool]
+    drawn = draw(quiz.select, candidates, rng, quiz.shuffle_questions)
     responses, total, maximum = [], 0.0, 0.0
     for slot, candidate in enumerate(drawn, start=1):
         version = by_key[candidate.key]

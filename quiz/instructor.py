@@ -13,7 +13,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from .accounts import temporary_password
@@ -23,8 +23,9 @@ from .database import write_transaction
 from .exports import csv_chunks, gradebook_rows, response_rows
 from .extensions import db
 from .forms import ActionForm
-from .models import FINISHED, Attempt, Document, Quiz, User, utcnow
+from .models import Attempt, Document, Quiz, User, utcnow
 from .quizsettings import deadline
+from .quizstates import quiz_controls
 from .scores import (
     WHICH_ATTEMPTS,
     UnknownAttempts,
@@ -32,6 +33,7 @@ from .scores import (
     item_report,
     overview,
     paragraph_report,
+    reported,
 )
 from .tables import sort_and_page
 
@@ -77,7 +79,8 @@ def close_attempt_now(attempt_id: int):
 @bp.route("/attempts")
 def attempts():
     rows = db.session.execute(
-        db.select(Attempt).options(selectinload(Attempt.user), selectinload(Attempt.quiz))
+        db.select(Attempt).where(Attempt.preview.is_(False))  # previews: on each quiz's page
+        .options(selectinload(Attempt.user), selectinload(Attempt.quiz))
         .order_by(Attempt.started_at.desc())
     ).scalars().all()
     table = sort_and_page(rows, {
@@ -127,7 +130,7 @@ def quizzes():
     rows = db.session.execute(
         db.select(Quiz).options(selectinload(Quiz.document)).order_by(Quiz.id)).scalars().all()
     counts = dict(db.session.execute(
-        db.select(Attempt.quiz_id, db.func.count()).where(Attempt.state == FINISHED)
+        db.select(Attempt.quiz_id, db.func.count()).where(reported())
         .group_by(Attempt.quiz_id)).all())
     return render_template("instructor/quizzes.html", quizzes=rows, counts=counts)
 
@@ -148,7 +151,8 @@ def _statistics(report, quiz: Quiz):
 def quiz_overview(key: str):
     quiz = _quiz(key)
     return render_template("instructor/quiz_overview.html", quiz=quiz,
-                           report=_statistics(overview, quiz), choices=WHICH_ATTEMPTS)
+                           report=_statistics(overview, quiz), choices=WHICH_ATTEMPTS,
+                           **quiz_controls(quiz, current_user.id))
 
 
 @bp.route("/quizzes/<key>/items")

@@ -23,6 +23,7 @@ from .forms import ActionForm
 from .inputlimits import whole_number
 from .models import IN_PROGRESS, Attempt, Document, Quiz, utcnow
 from .quizsettings import REVIEW_OPTIONS, answers_visible, deadline, overdue
+from .quizstates import LISTED, visible_to
 from .review import review_items, reviewed_attempt
 from .types import get_type
 
@@ -39,12 +40,21 @@ def home():
         open_quiz_ids = set(db.session.execute(
             db.select(Attempt.quiz_id).filter_by(user_id=current_user.id, state=IN_PROGRESS)
         ).scalars())
-    return render_template("learner/home.html", documents=documents, open_quiz_ids=open_quiz_ids)
+    return render_template("learner/home.html", documents=documents, open_quiz_ids=open_quiz_ids,
+                           listed=LISTED)
+
+
+def _visible_quiz(key: str, *options) -> Quiz:
+    """The quiz if the user may see it: a draft or an archived one is not there for learners."""
+    quiz = db.first_or_404(db.select(Quiz).filter_by(key=key).options(*options))
+    if not visible_to(quiz, current_user):
+        abort(404)
+    return quiz
 
 
 @bp.route("/quizzes/<key>")
 def quiz(key: str):
-    quiz = db.first_or_404(db.select(Quiz).filter_by(key=key).options(joinedload(Quiz.document)))
+    quiz = _visible_quiz(key, joinedload(Quiz.document))
     attempts, current = [], None
     if current_user.is_authenticated:
         attempts = db.session.execute(
@@ -52,7 +62,7 @@ def quiz(key: str):
             .order_by(Attempt.started_at.desc())
         ).scalars().all()
         current = next((a for a in attempts if not a.finished), None)
-    used = sum(1 for a in attempts if a.finished)
+    used = sum(1 for a in attempts if a.finished and not a.preview)
     return render_template("learner/quiz.html", quiz=quiz, attempts=attempts, current=current,
                            form=ActionForm(), used=used)
 
@@ -60,7 +70,7 @@ def quiz(key: str):
 @bp.route("/quizzes/<key>/start", methods=["POST"])
 @login_required
 def start(key: str):
-    quiz = db.first_or_404(db.select(Quiz).filter_by(key=key))
+    quiz = _visible_quiz(key)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:

@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from ..drawing import Candidate, draw
 from ..extensions import db
 from ..models import (
+    ACTIVE,
+    CLOSED,
     FINISHED,
     IN_PROGRESS,
     Attempt,
@@ -22,6 +24,7 @@ from ..models import (
     utcnow,
 )
 from ..quizsettings import closed_reason, overdue
+from ..quizstates import LISTED
 from ..types import get_type
 from .close import close_attempt, lock_attempt
 from .grading import scored
@@ -37,6 +40,10 @@ class QuizUnavailable(Exception):
 
 def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attempt:
     """The learner's open attempt at ``quiz``, or a new one drawn from its bank.
+
+    An instructor's attempt is a preview: it may be taken at any quiz in any state, at
+    any time and as often as wanted, and no report counts it (``scores.reported``). So an
+    instructor has never an attempt of each kind open at one quiz.
 
     Two starts of the same learner (two tabs, a double click) cannot both open one: the
     database keeps one open attempt per learner and quiz (a unique index), so the second
@@ -57,31 +64,43 @@ def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attemp
         if existing.state == IN_PROGRESS and not overdue(quiz, existing.started_at, now):
             return existing
         used += existing.state != IN_PROGRESS or close_attempt(existing, now)
-    reason = closed_reason(quiz, now)
-    if reason is None and quiz.attempts_allowed and used >= quiz.attempts_allowed:
-        reason = f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."
+    preview = user.is_instructor
+    reason = None if preview else _refusal(quiz, used, now)
     if reason:
         raise QuizUnavailable(reason)
     try:
         with db.session.begin_nested():
-            return _new_attempt(user, quiz, now)
+            return _new_attempt(user, quiz, now, preview)
     except IntegrityError:  # another start of the same learner opened one first
         return db.session.execute(select(Attempt).where(
             *mine, Attempt.state == IN_PROGRESS)).scalar_one()
 
 
-def _new_attempt(user: User, quiz: Quiz, now: datetime) -> Attempt:
+def _refusal(quiz: Quiz, used: int, now: datetime) -> str | None:
+    """Why a learner cannot start the quiz now, or None."""
+    if quiz.state == CLOSED:
+        return "This quiz is closed: you can see your past attempts but not start a new one."
+    if quiz.state not in LISTED:
+        return "This quiz is not available."
+    reason = closed_reason(quiz, now)
+    if reason is None and quiz.attempts_allowed and used >= quiz.attempts_allowed:
+        reason = f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."
+    return reason
+
+
+def _new_attempt(user: User, quiz: Quiz, now: datetime, preview: bool) -> Attempt:
     rows = db.session.execute(  # each version with its question's key, in one statement
-        select(QuestionVersion, Question.key)
+        select(QuestionVersion, Question.key, Question.exam_only)
         .join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(Question.document_id == quiz.document_id, Question.status == "active")
+        .where(Question.document_id == quiz.document_id, Question.status == ACTIVE)
         .order_by(Question.position)
     ).all()
-    by_key = {key: version for version, key in rows}
+    by_key = {key: version for version, key, _exam_only in rows}
     seed = secrets.randbits(31)
     # A replayable draw from the stored seed, kept on the server like the layouts.
     rng = random.Random(seed)  # nosec B311
-    drawn = draw(quiz.select, [Candidate(key, v.tags, v.section) for v, key in rows],
+    drawn = draw(quiz.select, [Candidate(key, v.tags, v.section, exam_only)
+                               for v, key, exam_only in rows],
                  rng, quiz.shuffle_questions)
     if not drawn:
         raise EmptyQuiz(quiz.key)
@@ -95,7 +114,8 @@ def _new_attempt(user: User, quiz: Quiz, now: datetime) -> Attempt:
                           "max_marks": version.marks, "fraction": unanswered,
                           "marks": scored(unanswered, version.marks)})
     attempt = Attempt(user_id=user.id, quiz_id=quiz.id, seed=seed, state=IN_PROGRESS,
-                      started_at=now, max_marks=sum(r["max_marks"] for r in responses))
+                      started_at=now, preview=preview,
+                      max_marks=sum(r["max_marks"] for r in responses))
     db.session.add(attempt)
     db.session.flush()
     # One batch for every slot, rather than an INSERT per Response object.
