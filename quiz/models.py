@@ -162,6 +162,8 @@ class Citation(db.Model):
 
 
 QUIZ_DRAFT, PUBLISHED, CLOSED, ARCHIVED = "draft", "published", "closed", "archived"
+# The states learners see in their lists; a draft or an archived quiz answers 404 to them.
+LISTED = (PUBLISHED, CLOSED)
 
 
 class Quiz(db.Model):

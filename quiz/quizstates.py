@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from .attempts.start import drawable
 from .extensions import db
 from .forms import ActionForm
-from .models import ARCHIVED, CLOSED, PUBLISHED, QUIZ_DRAFT, Attempt, Quiz
+from .models import ARCHIVED, CLOSED, LISTED, PUBLISHED, QUIZ_DRAFT, Attempt, Quiz
 
 QUIZ_STATES = {
     QUIZ_DRAFT: "draft: instructors only",
@@ -13,8 +14,6 @@ QUIZ_STATES = {
     CLOSED: "closed: learners see it and their reviews, but cannot start it",
     ARCHIVED: "archived: hidden from learners; its reports stay readable",
 }
-# The states learners see in their lists; a draft or an archived quiz answers 404 to them.
-LISTED = (PUBLISHED, CLOSED)
 
 # Each move an instructor may make, by the button that makes it.
 MOVES = {
@@ -60,7 +59,7 @@ def quiz_controls(quiz: Quiz, user_id: int) -> dict:
             Attempt.quiz_id == quiz.id, Attempt.preview.is_(True), Attempt.user_id == user_id)
     ).scalar_one()
     return {"states": QUIZ_STATES, "moves": moves_from(quiz), "previews": previews,
-            "control_form": ActionForm()}
+            "control_form": ActionForm(), "drawable": drawable(quiz)}
 
 
 def visible_to(quiz: Quiz, user) -> bool:

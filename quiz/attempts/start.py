@@ -8,13 +8,14 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ..drawing import Candidate, draw
+from ..drawing import Candidate, draw, pool
 from ..extensions import db
 from ..models import (
     ACTIVE,
     CLOSED,
     FINISHED,
     IN_PROGRESS,
+    LISTED,
     Attempt,
     Question,
     QuestionVersion,
@@ -24,7 +25,6 @@ from ..models import (
     utcnow,
 )
 from ..quizsettings import closed_reason, overdue
-from ..quizstates import LISTED
 from ..types import get_type
 from .close import close_attempt, lock_attempt
 from .grading import scored
@@ -88,20 +88,30 @@ def _refusal(quiz: Quiz, used: int, now: datetime) -> str | None:
     return reason
 
 
-def _new_attempt(user: User, quiz: Quiz, now: datetime, preview: bool) -> Attempt:
-    rows = db.session.execute(  # each version with its question's key, in one statement
+def _candidates(quiz: Quiz) -> tuple[dict[str, QuestionVersion], list[Candidate]]:
+    """The published questions of the quiz's document: each current version by key, and
+    what the selection rule looks at, in one statement."""
+    rows = db.session.execute(
         select(QuestionVersion, Question.key, Question.exam_only)
         .join(Question, Question.current_version_id == QuestionVersion.id)
         .where(Question.document_id == quiz.document_id, Question.status == ACTIVE)
         .order_by(Question.position)
     ).all()
-    by_key = {key: version for version, key, _exam_only in rows}
+    return ({key: version for version, key, _exam in rows},
+            [Candidate(key, v.tags, v.section, exam) for v, key, exam in rows])
+
+
+def drawable(quiz: Quiz) -> int:
+    """How many questions an attempt at the quiz can be drawn from now."""
+    return len(pool(quiz.select, _candidates(quiz)[1]))
+
+
+def _new_attempt(user: User, quiz: Quiz, now: datetime, preview: bool) -> Attempt:
+    by_key, candidates = _candidates(quiz)
     seed = secrets.randbits(31)
     # A replayable draw from the stored seed, kept on the server like the layouts.
     rng = random.Random(seed)  # nosec B311
-    drawn = draw(quiz.select, [Candidate(key, v.tags, v.section, exam_only)
-                               for v, key, exam_only in rows],
-                 rng, quiz.shuffle_questions)
+    drawn = draw(quiz.select, candidates, rng, quiz.shuffle_questions)
     if not drawn:
         raise EmptyQuiz(quiz.key)
     responses = []
