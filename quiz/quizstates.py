@@ -5,7 +5,6 @@ from sqlalchemy import func, select
 
 from .attempts.start import drawable
 from .extensions import db
-from .forms import ActionForm
 from .models import ARCHIVED, CLOSED, LISTED, PUBLISHED, QUIZ_DRAFT, Attempt, Quiz
 
 QUIZ_STATES = {
@@ -59,7 +58,7 @@ def quiz_controls(quiz: Quiz, user_id: int) -> dict:
             Attempt.quiz_id == quiz.id, Attempt.preview.is_(True), Attempt.user_id == user_id)
     ).scalar_one()
     return {"states": QUIZ_STATES, "moves": moves_from(quiz), "previews": previews,
-            "control_form": ActionForm(), "drawable": drawable(quiz)}
+            "drawable": drawable(quiz)}
 
 
 def visible_to(quiz: Quiz, user) -> bool:
