@@ -20,8 +20,9 @@ from .yamlines import LineDict, YamlError, load_yaml
 
 DOCUMENT_FILE = "document.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
-COMMON_FIELDS = {"id", "type", "prompt", "explanation", "tags", "source", "marks", "status"}
-BANK_STATUSES = ("active", "retired")
+COMMON_FIELDS = {"id", "type", "prompt", "explanation", "tags", "source", "marks", "status",
+                 "exam_only"}
+BANK_STATUSES = ("active", "draft", "retired")
 SELECT_RULES = ("all", "section", "tags", "questions")
 MAX_TITLE = 300
 MAX_BANK_BYTES = 4 * 1024 * 1024
@@ -74,7 +75,8 @@ class QuestionSpec:
     document: str
     path: str
     line: int
-    status: str = ""  # "active" or "retired" when the bank says; empty leaves it as it is
+    status: str = ""  # "active", "draft" or "retired" when the bank says; empty: as it is
+    exam_only: bool = False  # drawn only by quizzes that name it
 
 
 @dataclass
@@ -247,6 +249,8 @@ class Checker:
             report("'marks' must be a number above zero", "marks")
         if "status" in entry and entry["status"] not in BANK_STATUSES:
             report("'status' must be " + " or ".join(BANK_STATUSES), "status")
+        if not isinstance(entry.get("exam_only", False), bool):
+            report("'exam_only' must be true or false", "exam_only")
         if kind is not None:
             for key in set(entry) - COMMON_FIELDS - get_type(qtype).fields:
                 report(f"unknown field '{key}' for type {qtype}", key)
@@ -265,7 +269,7 @@ class Checker:
             explanation=text_of(entry["explanation"]), tags=[t.strip() for t in tags],
             marks=float(marks), data=kind.data(entry), citations=citations,
             document=document.slug, path=self.path, line=entry.line,
-            status=text_of(entry.get("status")),
+            status=text_of(entry.get("status")), exam_only=entry.get("exam_only", False),
         )
 
     def citations(self, node, key, part, document, qid, required=False) -> list[CitationSpec]:
@@ -401,7 +405,7 @@ def quiz_pool(quiz: QuizSpec, questions: list[QuestionSpec], blocks: list[Block]
     """The ids of the questions a quiz's selection rule admits."""
     section_of = {b.number: b.section for b in blocks}
     candidates = [
-        Candidate(q.id, q.tags, section_of[q.citations[0].paragraph])
+        Candidate(q.id, q.tags, section_of[q.citations[0].paragraph], q.exam_only)
         for q in questions if q.document == quiz.document
     ]
     return [c.key for c in pool(quiz.select, candidates)]

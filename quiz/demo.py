@@ -22,6 +22,7 @@ from .drawing import Candidate, draw
 from .extensions import db
 from .models import (
     FINISHED,
+    PUBLISHED,
     Attempt,
     CourseMember,
     Question,
@@ -80,7 +81,8 @@ def seed(learners: int, seed_value: int, bar=None) -> tuple[int, int]:
     """Write ``learners`` demo learners and their attempts; return (attempts, responses)."""
     # Reproducible demo data, not a secret.
     rng = random.Random(seed_value)  # nosec B311
-    quizzes = db.session.execute(select(Quiz).order_by(Quiz.id)).scalars().all()
+    quizzes = db.session.execute(
+        select(Quiz).where(Quiz.state == PUBLISHED).order_by(Quiz.id)).scalars().all()
     pools = _question_pools()
     keys = {v.id: v.question.key for pool in pools.values() for v in pool}
     now = utcnow()
@@ -150,8 +152,8 @@ def _window(quiz, pool, start, now):
 def _attempt(quiz, pool, keys, user_id, ability, times, rng):
     when, finished = times
     by_key = {keys[v.id]: v for v in pool}
-    drawn = draw(quiz.select, [Candidate(keys[v.id], v.tags, v.section) for v in pool], rng,
-                 quiz.shuffle_questions)
+    candidates = [Candidate(keys[v.id], v.tags, v.section, v.question.exam_only) for v in pool]
+    drawn = draw(quiz.select, candidates, rng, quiz.shuffle_questions)
     responses, total, maximum = [], 0.0, 0.0
     for slot, candidate in enumerate(drawn, start=1):
         version = by_key[candidate.key]

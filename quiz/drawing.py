@@ -10,17 +10,22 @@ from .docparse import in_section
 
 @dataclass(frozen=True)
 class Candidate:
-    """What a selection rule looks at: a question's key, tags and section."""
+    """What a selection rule looks at: a question's key, tags and section, and whether
+    it is kept for the quizzes that name it (an exam's)."""
 
     key: str
     tags: Sequence[str]
     section: str
+    exam_only: bool = False
 
 
 def admits(select: Mapping, candidate: Candidate) -> bool:
-    """Whether the selection rule ``select`` (one of all/section/tags/questions) admits it."""
+    """Whether the selection rule ``select`` (one of all/section/tags/questions) admits it.
+    An exam-only question is admitted by name only, never by all, a section or tags."""
     if "questions" in select:
         return candidate.key in {str(k) for k in select["questions"] or []}
+    if candidate.exam_only:
+        return False
     if "tags" in select:
         tags = select["tags"] if isinstance(select["tags"], list) else [select["tags"]]
         return bool({str(t) for t in tags} & set(candidate.tags))

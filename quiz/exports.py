@@ -8,9 +8,9 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import select, true
 
 from .extensions import db
-from .models import FINISHED, Attempt, Question, QuestionVersion, Quiz, Response, User
+from .models import Attempt, Question, QuestionVersion, Quiz, Response, User
 from .review import status_of
-from .scores import gradebook
+from .scores import gradebook, reported
 from .types import get_type
 
 BOM = "\ufeff"  # so spreadsheets read the file as UTF-8
@@ -53,7 +53,7 @@ def response_rows(quizzes_of=None, batch: int = 2000) -> Iterator[list]:
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .join(QuestionVersion, QuestionVersion.id == Response.version_id)
         .join(Question, Question.id == QuestionVersion.question_id)
-        .where(Attempt.state == FINISHED, true() if quizzes_of is None else quizzes_of)
+        .where(reported(), true() if quizzes_of is None else quizzes_of)
         .order_by(Attempt.id, Response.slot)
         .execution_options(yield_per=batch)
     )

@@ -24,8 +24,9 @@ from .database import write_transaction
 from .exports import csv_chunks, gradebook_rows, response_rows
 from .extensions import db
 from .forms import ActionForm
-from .models import FINISHED, Attempt, Document, Quiz, User, utcnow
+from .models import Attempt, Document, Quiz, User, utcnow
 from .quizsettings import deadline
+from .quizstates import quiz_controls
 from .scores import (
     WHICH_ATTEMPTS,
     UnknownAttempts,
@@ -33,6 +34,7 @@ from .scores import (
     item_report,
     overview,
     paragraph_report,
+    reported,
 )
 from .tables import sort_and_page
 
@@ -97,7 +99,8 @@ def _scoped(template: str, course, **context):
 def attempts():
     course, quizzes_of = _scope()
     rows = db.session.execute(
-        db.select(Attempt).join(Quiz, Quiz.id == Attempt.quiz_id).where(quizzes_of)
+        db.select(Attempt).join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(quizzes_of, Attempt.preview.is_(False))  # previews: on each quiz's page
         .options(selectinload(Attempt.user), selectinload(Attempt.quiz))
         .order_by(Attempt.started_at.desc())
     ).scalars().all()
@@ -162,7 +165,7 @@ def quizzes():
         db.select(Quiz).where(quizzes_of).options(selectinload(Quiz.document))
         .order_by(Quiz.id)).scalars().all()
     counts = dict(db.session.execute(
-        db.select(Attempt.quiz_id, db.func.count()).where(Attempt.state == FINISHED)
+        db.select(Attempt.quiz_id, db.func.count()).where(reported())
         .group_by(Attempt.quiz_id)).all())
     return _scoped("instructor/quizzes.html", course, quizzes=rows, counts=counts)
 
@@ -185,7 +188,8 @@ def _statistics(report, quiz: Quiz):
 def quiz_overview(key: str):
     quiz = _quiz(key)
     return render_template("instructor/quiz_overview.html", quiz=quiz,
-                           report=_statistics(overview, quiz), choices=WHICH_ATTEMPTS)
+                           report=_statistics(overview, quiz), choices=WHICH_ATTEMPTS,
+                           **quiz_controls(quiz, current_user.id))
 
 
 @bp.route("/quizzes/<key>/items")

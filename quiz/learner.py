@@ -24,6 +24,7 @@ from .forms import ActionForm, JoinForm
 from .inputlimits import whole_number
 from .models import IN_PROGRESS, Attempt, Document, Quiz, utcnow
 from .quizsettings import REVIEW_OPTIONS, answers_visible, deadline, overdue
+from .quizstates import LISTED, visible_to
 from .review import review_items, reviewed_attempt
 from .types import get_type
 
@@ -49,19 +50,22 @@ def home():
             db.select(Attempt.quiz_id).filter_by(user_id=current_user.id, state=IN_PROGRESS)
         ).scalars())
     return render_template("learner/home.html", documents=documents, quizzes=by_document,
-                           open_quiz_ids=open_quiz_ids, join=JoinForm())
+                           open_quiz_ids=open_quiz_ids, join=JoinForm(), listed=LISTED)
 
 
-def _visible_quiz(key: str):
-    """The quiz if the user may see it (a quiz of their courses); else 404."""
-    return db.first_or_404(db.select(Quiz).filter_by(key=key)
-                           .where(visible_quizzes(current_user))
-                           .options(joinedload(Quiz.document)))
+def _visible_quiz(key: str, *options) -> Quiz:
+    """The quiz if the user may see it: a quiz of their courses, and for a learner not a
+    draft or an archived one; else 404."""
+    quiz = db.first_or_404(db.select(Quiz).filter_by(key=key)
+                           .where(visible_quizzes(current_user)).options(*options))
+    if not visible_to(quiz, current_user):
+        abort(404)
+    return quiz
 
 
 @bp.route("/quizzes/<key>")
 def quiz(key: str):
-    quiz = _visible_quiz(key)
+    quiz = _visible_quiz(key, joinedload(Quiz.document))
     attempts, current = [], None
     if current_user.is_authenticated:
         attempts = db.session.execute(
@@ -69,7 +73,7 @@ def quiz(key: str):
             .order_by(Attempt.started_at.desc())
         ).scalars().all()
         current = next((a for a in attempts if not a.finished), None)
-    used = sum(1 for a in attempts if a.finished)
+    used = sum(1 for a in attempts if a.finished and not a.preview)
     return render_template("learner/quiz.html", quiz=quiz, attempts=attempts, current=current,
                            form=ActionForm(), used=used)
 

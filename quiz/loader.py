@@ -137,13 +137,15 @@ def _load_questions(specs: list[QuestionSpec], documents: dict[str, Document],
         found = existing.get(spec.id)
         if found is None:
             new_questions.append({"key": spec.id, "document_id": document_id,
-                                  "position": position, "status": spec.status or ACTIVE})
+                                  "position": position, "status": spec.status or ACTIVE,
+                                  "exam_only": spec.exam_only})
             changes.append(_Change(spec, digest, document_id))
             report.added.append(f"question {spec.id}")
             continue
         question, current_hash = found
         question.position = position
         question.document_id = document_id
+        question.exam_only = spec.exam_only
         if current_hash == digest:
             report.unchanged += 1
             if spec.status:

@@ -131,16 +131,20 @@ class Paragraph(db.Model):
 
 
 ACTIVE, DRAFT, NEEDS_REVIEW, RETIRED = "active", "draft", "needs_review", "retired"
-STATUS_LABELS = {ACTIVE: "active", DRAFT: "needs source", NEEDS_REVIEW: "needs review",
+# A draft is a question not yet published: written in the browser or imported, it waits
+# for an instructor's Publish (and, when imported, for a source: its note says so).
+STATUS_LABELS = {ACTIVE: "published", DRAFT: "draft", NEEDS_REVIEW: "needs review",
                  RETIRED: "retired"}
 
 
 class Question(db.Model):
     """A question's identity; what it asks lives in its versions.
 
-    Only active questions enter new attempts: a draft (imported, no source yet),
-    one flagged for review (its quote vanished from a new edition of the document)
-    and a retired one stay out until an instructor fixes or restores it.
+    Only active (published) questions enter new attempts: a draft (written in the
+    browser or imported, not yet published), one flagged for review (its quote vanished
+    from a new edition of the document) and a retired one stay out until an instructor
+    publishes, fixes or restores it. An exam-only question is drawn only by a quiz that
+    names it, never by one that selects all questions, a section or tags.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,6 +156,7 @@ class Question(db.Model):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
     detail: Mapped[dict | None] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(default=0)  # order in its bank
+    exam_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version")
     )
@@ -211,7 +216,14 @@ class Citation(db.Model):
         return self.paragraph_text or self.paragraph.text
 
 
+QUIZ_DRAFT, PUBLISHED, CLOSED, ARCHIVED = "draft", "published", "closed", "archived"
+# The states learners see in their lists; a draft or an archived quiz answers 404 to them.
+LISTED = (PUBLISHED, CLOSED)
+
+
 class Quiz(db.Model):
+    """A quiz's rule and settings. Its ``state`` says who sees it (see quiz.quizstates)."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
@@ -229,6 +241,7 @@ class Quiz(db.Model):
                                         server_default="immediately")
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(20), default=PUBLISHED, server_default=PUBLISHED)
 
     document: Mapped[Document] = relationship(back_populates="quizzes")
     course: Mapped[Course] = relationship()
@@ -256,6 +269,9 @@ class Attempt(db.Model):
     marks: Mapped[float | None]
     max_marks: Mapped[float] = mapped_column(default=0.0)
     percent: Mapped[float | None]
+    # An instructor's attempt, taken to see the quiz as a learner does: kept out of
+    # grades, statistics, exports and attempt counts (see scores.reported).
+    preview: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship()
     quiz: Mapped[Quiz] = relationship()

@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import (
-    FINISHED,
     Attempt,
     Citation,
     Document,
@@ -22,6 +21,7 @@ from .models import (
     utcnow,
 )
 from .quizsettings import answers_visible
+from .scores import reported
 
 RECENT = 3  # mastery looks at the latest answers to questions citing a paragraph
 MASTERED = 0.8
@@ -60,7 +60,7 @@ class Mastery:
 def finished_attempts(user_id: int) -> list[Attempt]:
     """The learner's finished attempts, oldest first, each with its quiz."""
     return db.session.execute(
-        select(Attempt).where(Attempt.user_id == user_id, Attempt.state == FINISHED)
+        select(Attempt).where(Attempt.user_id == user_id, reported())
         .options(joinedload(Attempt.quiz)).order_by(Attempt.finished_at, Attempt.id)
     ).scalars().all()
 
@@ -79,7 +79,7 @@ class Answer:
 
 def answers(user_id: int) -> list[Answer]:
     """Every answer of the learner's finished attempts, oldest first, in two statements."""
-    finished = (Attempt.user_id == user_id, Attempt.state == FINISHED)
+    finished = (Attempt.user_id == user_id, reported())
     rows = db.session.execute(
         select(Question.key, Response.version_id, QuestionVersion.prompt, Response.fraction,
                Quiz.review, Quiz.closes_at)
@@ -132,7 +132,7 @@ def mastery(user_id: int, document_id: int | None = None) -> dict[int, Mastery]:
         .join(Response, Response.version_id == Citation.version_id)
         .join(Attempt, Attempt.id == Response.attempt_id)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.user_id == user_id, Attempt.state == FINISHED)
+        .where(Attempt.user_id == user_id, reported())
         .order_by(Attempt.finished_at, Response.slot)
         .distinct()
     )

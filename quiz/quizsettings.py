@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 
+from .models import ARCHIVED, CLOSED, PUBLISHED, QUIZ_DRAFT
+
 # When learners may see the correct answers, feedback, explanations and sources of
 # their finished attempts (Moodle's review options, reduced to the useful three).
 # Their score and which answers were right are always shown once an attempt is finished.
@@ -19,7 +21,8 @@ REVIEW_OPTIONS = {
 # Saves that arrive this long after the time runs out still count (a slow network, a
 # click in the last second); later ones are refused and the attempt is closed.
 GRACE = timedelta(seconds=60)
-SETTING_FIELDS = ("time_limit", "attempts", "review", "opens", "closes")
+SETTING_FIELDS = ("time_limit", "attempts", "review", "opens", "closes", "state")
+QUIZ_STATE_NAMES = (QUIZ_DRAFT, PUBLISHED, CLOSED, ARCHIVED)
 LIMITS = {"time_limit": 7 * 24 * 60, "attempts": 1000}  # a week; more is surely a typo
 
 
@@ -73,6 +76,13 @@ def check_settings(entry: Mapping, report: Callable[[str, str], None]) -> dict:
         report("'closes' must come after 'opens'", "closes")
     if values["review"] == "after_close" and entry.get("closes") is None:
         report("'review: after_close' needs a 'closes' date", "review")
+    # Only when written: a quiz's state changed in the browser stays as it is when a
+    # bank that says nothing of it is loaded again (a new quiz is published).
+    if "state" in entry:
+        if entry["state"] not in QUIZ_STATE_NAMES:
+            report("'state' must be one of " + ", ".join(QUIZ_STATE_NAMES), "state")
+        else:
+            values["state"] = entry["state"]
     return values
 
 
@@ -89,6 +99,8 @@ def bank_settings(quiz) -> dict:
         found["opens"] = quiz.opens_at.isoformat(sep=" ", timespec="minutes")
     if quiz.closes_at:
         found["closes"] = quiz.closes_at.isoformat(sep=" ", timespec="minutes")
+    if quiz.state != PUBLISHED:
+        found["state"] = quiz.state
     return found
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter, itemgetter
 
-from sqlalchemy import func, select, true
+from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
@@ -52,6 +52,15 @@ def collector_paused():
             gc.enable()
 
 
+def reported() -> ColumnElement[bool]:
+    """The attempts that are a learner's record: finished, and not an instructor's preview.
+
+    Every report, export, count and progress page reads attempts through this condition,
+    so a preview never reaches a grade, a statistic or a spreadsheet.
+    """
+    return and_(Attempt.state == FINISHED, Attempt.preview.is_(False))
+
+
 @dataclass
 class GradebookRow:
     user_id: int
@@ -71,8 +80,7 @@ def _gradebook(quizzes_of) -> tuple[list[Quiz], list[GradebookRow]]:
     quizzes = db.session.execute(db.select(Quiz).where(quizzes_of).order_by(Quiz.id)
                                  ).scalars().all()
     method = {q.id: q.grading_method for q in quizzes}
-    finished = (Attempt.state == FINISHED) & Attempt.quiz_id.in_(
-        select(Quiz.id).where(quizzes_of))
+    finished = reported() & Attempt.quiz_id.in_(select(Quiz.id).where(quizzes_of))
     names = dict(db.session.execute(
         select(User.id, User.username).where(User.id.in_(select(Attempt.user_id).where(finished)))
     ).all())
@@ -123,7 +131,7 @@ def counted_attempts(quiz: Quiz, which: str) -> set[int] | None:
         return None
     rows = db.session.execute(
         select(Attempt.id, Attempt.user_id, Attempt.percent)
-        .where(Attempt.quiz_id == quiz.id, Attempt.state == FINISHED)
+        .where(Attempt.quiz_id == quiz.id, reported())
         .order_by(Attempt.user_id, Attempt.finished_at, Attempt.id)
     )
     counted = set()
@@ -175,7 +183,7 @@ def _quiz_statistics(quiz: Quiz, which: str, details: bool) -> QuizStatistics:
         .join(Attempt, Attempt.id == Response.attempt_id)
         .join(QuestionVersion, QuestionVersion.id == Response.version_id)
         .join(Question, Question.id == QuestionVersion.question_id)
-        .where(Attempt.quiz_id == quiz.id, Attempt.state == FINISHED)
+        .where(Attempt.quiz_id == quiz.id, reported())
         # attempt.id, not the equal response.attempt_id: SQLite then reads the rows in
         # this order from its indexes instead of sorting them all
         .order_by(Attempt.id, Response.slot)
@@ -287,7 +295,7 @@ def paragraph_report(document_id: int, quiz_id: int | None = None,
         .join(Attempt, Attempt.id == Response.attempt_id)
         .join(QuestionVersion, QuestionVersion.id == Response.version_id)
         .join(Citation, Citation.version_id == Response.version_id)
-        .where(Attempt.state == FINISHED)
+        .where(reported())
         .distinct()
     )
     if quiz_id is not None:

@@ -45,7 +45,8 @@ def write_version(question: Question, spec: QuestionSpec, origin: str,
 
     Banks, the browser's editor, imports and re-anchoring all make versions here. A
     version written from a spec with citations has passed every check, so a question
-    that was a draft or flagged for review becomes active again. ``force`` writes one
+    flagged for review becomes active again; a draft stays one until an instructor
+    publishes it, but loses the note that asked for a source. ``force`` writes one
     even when nothing changed, to check the citations against today's paragraphs.
     ``paragraphs`` (the document's, by number) spares reading them again for each of
     many versions written at once (a new edition).
@@ -72,7 +73,9 @@ def write_version(question: Question, spec: QuestionSpec, origin: str,
         db.session.add(Citation(version_id=version.id,
                                 **citation_values(paragraphs[cite.paragraph], cite, i)))
     question.current = version
-    if spec.citations and question.status in (DRAFT, NEEDS_REVIEW):
+    if spec.citations and question.status == NEEDS_REVIEW:
         question.status, question.note, question.detail = ACTIVE, "", None
+    elif spec.citations and question.status == DRAFT:
+        question.note, question.detail = "", None
     db.session.flush()
     return version

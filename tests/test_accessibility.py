@@ -57,7 +57,7 @@ if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
 class Visit:
     """How to reach a page: its path, who is logged in, and any steps after it loads."""
 
-    path: str  # {done}, {open}, {cite}, {ann}, {join} are filled in from the seeded data
+    path: str  # {done}, {open}, {cite}, {ann}, {join} and {preview}: from the seeded data
     user: str | None = None
     then: Callable | None = None
 
@@ -88,6 +88,7 @@ PAGES = {
     "document": Visit("/documents/nato-bih"),
     "document at a cited paragraph": Visit("/documents/nato-bih?cite={cite}#p12"),
     "quiz": Visit("/quizzes/all-types", "ann"),
+    "quiz, closed": Visit("/quizzes/two-random", "ann"),
     "question: single choice": Visit("/attempts/{open}?q=1", "ann"),
     "question: multiple response": Visit("/attempts/{open}?q=2", "ann"),
     "question: true or false": Visit("/attempts/{open}?q=3", "ann"),
@@ -102,12 +103,17 @@ PAGES = {
     "instructor: a learner": Visit("/instructor/learners/{ann}", "ines"),
     "instructor: quiz reports": Visit("/instructor/quizzes", "ines"),
     "instructor: a quiz's overview": Visit("/instructor/quizzes/all-types", "ines"),
+    "instructor: a closed quiz's overview": Visit("/instructor/quizzes/two-random", "ines"),
+    "instructor: a preview": Visit("/attempts/{preview}?q=1", "ines"),
+    "instructor: a preview's summary": Visit("/attempts/{preview}/summary", "ines"),
     "instructor: a quiz's items": Visit("/instructor/quizzes/all-types/items", "ines"),
     "instructor: a document's paragraphs": Visit("/instructor/documents/nato-bih/paragraphs",
                                                  "ines"),
     "instructor: all attempts": Visit("/instructor/attempts", "ines"),
     "authoring: questions": Visit("/instructor/authoring/questions", "ines"),
     "authoring: a question": Visit("/instructor/authoring/questions/t-order", "ines"),
+    "authoring: a draft question": Visit("/instructor/authoring/questions/exam-pfp", "ines"),
+    "authoring: drafts": Visit("/instructor/authoring/questions?status=draft", "ines"),
     "authoring: a new question": Visit("/instructor/authoring/questions/new", "ines"),
     "authoring: editing a question": Visit("/instructor/authoring/questions/t-match/edit",
                                            "ines"),
@@ -174,9 +180,36 @@ def _seed(app) -> dict[str, int]:
     with app.app_context():
         ann = db.session.execute(db.select(User.id).filter_by(username="ann")).scalar_one()
         join = db.session.execute(db.select(Course.enrolment_code)).scalar_one()
-    return {"ann": ann, "join": join, "done": int(done.rsplit("/", 1)[1]),
+    preview = _instructor_seed(app)
+    return {"ann": ann, "join": join, "done": int(done.rsplit("/", 1)[1]), "preview": preview,
             "open": int(opened.rsplit("/", 1)[1]),
             "cite": int(re.search(r'href="/documents/nato-bih\?cite=(\d+)#p12"', review)[1])}
+
+
+NEW_QUESTION = {"prompt": "When did it join PfP?", "choices-0-text": "2006",
+                "choices-1-text": "2010", "answer": "2006", "explanation": "PfP in 2006.",
+                "marks": "1", "source-0-paragraph": "12",
+                "source-0-quote": "joined the Partnership for Peace (PfP) programme in 2006"}
+
+
+def _instructor_seed(app) -> int:
+    """Ines writes a draft and an exam-only draft, closes two-random and opens a preview."""
+    client = app.test_client()
+    page = client.get("/login")
+    client.post("/login", data={"username": "ines", "password": PASSWORD,
+                                "csrf_token": csrf_token(page.text)})
+    url = "/instructor/authoring/questions/new?document=nato-bih&type=single_choice"
+    for key, extra in (("new-pfp", {}), ("exam-pfp", {"exam_only": "y"})):
+        page = client.get(url)
+        client.post(url, data={"csrf_token": csrf_token(page.text), "action": "save",
+                               **{f"edit-{k}": v for k, v in
+                                  dict(NEW_QUESTION, key=key, **extra).items()}})
+    page = client.get("/instructor/quizzes/two-random")
+    client.post("/instructor/authoring/quizzes/two-random/state",
+                data={"csrf_token": csrf_token(page.text), "move": "close"})
+    preview = client.post("/instructor/authoring/quizzes/all-types/preview",
+                          data={"csrf_token": csrf_token(page.text)}).location
+    return int(preview.rsplit("/", 1)[1])
 
 
 def _raise_server_error():

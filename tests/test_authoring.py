@@ -42,16 +42,17 @@ def post_new(client, qtype, action="save", **fields):
     return client.post(url, data=form_data(page.text, action=action, **fields))
 
 
-def test_creating_a_single_choice_question_saves_an_active_first_version(instructor, typed_app):
+def test_creating_a_single_choice_question_saves_a_draft_first_version(instructor, typed_app):
     response = post_new(instructor, "single_choice", **SINGLE)
     assert response.status_code == 302, response.text
     assert response.location.endswith("/instructor/authoring/questions/new-pfp")
     page = instructor.get(response.location).text
-    assert "Question &#39;new-pfp&#39; created." in page and "Version 1 (current)" in page
+    assert "Question &#39;new-pfp&#39; created as a draft" in page
+    assert "Version 1 (current)" in page and ">Publish</button>" in page
     assert f"<mark>{P12_QUOTE}</mark>" in page
     with typed_app.app_context():
         q = db.session.execute(db.select(Question).filter_by(key="new-pfp")).scalar_one()
-        assert q.status == "active" and q.current.marks == 2
+        assert q.status == "draft" and q.current.marks == 2
         assert q.current.data["choices"][1] == {"text": "2010", "feedback": "MAP year."}
         assert q.current.tags == ["dates", "pfp"] and q.current.origin == "browser: ines"
         assert q.current.citations[0].paragraph_text.startswith("Bosnia and Herzegovina joined")
@@ -214,7 +215,7 @@ def test_quiz_editor_creates_and_edits_quizzes_with_settings(instructor, typed_a
     assert "needs a &#39;closes&#39; date" in response.text
     bad = dict(data, key="other", rule="questions", questions="t-single\nnope")
     response = instructor.post("/instructor/authoring/quizzes/new", data=bad)
-    assert "not active questions of this document: nope" in response.text
+    assert "not published questions of this document: nope" in response.text
     bad = dict(data, key="other", rule="all", count="50")
     response = instructor.post("/instructor/authoring/quizzes/new", data=bad)
     assert "asks for 50 questions but the selection has 7" in response.text

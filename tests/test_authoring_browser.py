@@ -68,8 +68,10 @@ def test_an_instructor_writes_a_question_and_a_learner_takes_a_quiz_with_it(live
     expect(page.locator(".preview mark")).to_have_text(QUOTE)
     shot(page, "authoring-preview")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Question 'psotc-name' created.")).to_be_visible()
+    expect(page.get_by_text("Question 'psotc-name' created as a draft")).to_be_visible()
     expect(page.get_by_role("heading", name="Version 1 (current)")).to_be_visible()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("'psotc-name' is published")).to_be_visible()
 
     page.get_by_role("link", name="Quizzes", exact=True).click()
     page.get_by_role("link", name="New quiz").click()

@@ -167,7 +167,7 @@ def test_export_then_import_gives_the_same_questions_as_drafts(typed, tmp_path, 
             "part": ""}]
 
 
-def test_drafts_never_enter_quizzes_and_a_confirmed_source_makes_them_active(tmp_path, typed):
+def test_drafts_never_enter_quizzes_until_a_confirmed_source_is_published(tmp_path, typed):
     path, _ = export(typed, "moodle-xml", tmp_path)
     target, _folder = empty_app(tmp_path, "drafts")
     assert import_file(target, path, "moodle-xml").exit_code == 0
@@ -201,7 +201,22 @@ def test_drafts_never_enter_quizzes_and_a_confirmed_source_makes_them_active(tmp
     with target.app_context():
         question = db.session.execute(db.select(Question).filter_by(
             key="t-single")).scalar_one()
-        assert question.status == "active" and question.current.number == 2
+        assert question.status == "draft" and question.current.number == 2
+        assert question.note == ""  # the source it asked for is there
+        user = db.session.execute(db.select(User).filter_by(username="ann")).scalar_one()
+        quiz = db.session.execute(db.select(Quiz).filter_by(key="everything")).scalar_one()
+        with pytest.raises(Exception, match="everything"):
+            start_attempt(user, quiz)
+        db.session.rollback()
+    page = client.get("/instructor/authoring/questions/t-single")
+    response = client.post("/instructor/authoring/questions/t-single/publish",
+                           data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 302
+    assert "is published" in client.get(response.location).text
+    with target.app_context():
+        question = db.session.execute(db.select(Question).filter_by(
+            key="t-single")).scalar_one()
+        assert question.status == "active"
         user = db.session.execute(db.select(User).filter_by(username="ann")).scalar_one()
         quiz = db.session.execute(db.select(Quiz).filter_by(key="everything")).scalar_one()
         attempt = start_attempt(user, quiz)

@@ -79,3 +79,41 @@ def test_existing_data_moves_into_the_default_open_course(tmp_path):
                                                    ("teacher1", "instructor")]
             assert connection.execute(text("SELECT count(*) FROM attempt")).scalar_one() == 1
         db.engine.dispose()
+
+
+OLD_ROWS = [
+    'INSERT INTO "user" (id, username, password_hash, role, demo, created_at, '
+    "must_change_password) VALUES (1, 'ann', 'x', 'learner', false, '2026-01-01', false), "
+    "(2, 'ines', 'x', 'instructor', false, '2026-01-01', false)",
+    "INSERT INTO document (id, slug, title, language, origin, attribution, format, "
+    "source_hash, source_text, edition) VALUES (1, 'd', 'D', 'en', '', '', 'text', 'h', '', 1)",
+    'INSERT INTO quiz (id, key, document_id, title, description, "select", shuffle_questions, '
+    "shuffle_choices, grading_method, time_limit, attempts_allowed, review) VALUES "
+    "(1, 'q', 1, 'Q', '', '{\"all\": true}', true, true, 'highest', 0, 0, 'immediately')",
+    "INSERT INTO question (id, key, document_id, status, note, position) VALUES "
+    "(1, 'a', 1, 'active', '', 1), (2, 'b', 1, 'draft', 'Imported: needs a source.', 2), "
+    "(3, 'c', 1, 'retired', '', 3), (4, 'e', 1, 'needs_review', '', 4)",
+    "INSERT INTO attempt (id, user_id, quiz_id, seed, state, started_at, max_marks) VALUES "
+    "(1, 1, 1, 7, 'finished', '2026-01-02', 1), (2, 2, 1, 8, 'finished', '2026-01-02', 1)",
+]
+
+
+def test_states_migration_publishes_quizzes_keeps_question_status_marks_previews(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="0703")
+        with db.engine.begin() as connection:
+            for statement in OLD_ROWS:
+                connection.execute(text(statement))
+        upgrade_schema()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT state FROM quiz")).scalar_one() == "published"
+            questions = connection.execute(text(
+                "SELECT key, status, note, exam_only FROM question ORDER BY id")).all()
+            assert [tuple(row) for row in questions] == [
+                ("a", "active", "", False), ("b", "draft", "Imported: needs a source.", False),
+                ("c", "retired", "", False), ("e", "needs_review", "", False)]
+            previews = connection.execute(text(
+                "SELECT user_id, preview FROM attempt ORDER BY id")).all()
+            assert [tuple(row) for row in previews] == [(1, False), (2, True)]
+        db.engine.dispose()

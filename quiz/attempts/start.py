@@ -8,11 +8,14 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ..drawing import Candidate, draw
+from ..drawing import Candidate, draw, pool
 from ..extensions import db
 from ..models import (
+    ACTIVE,
+    CLOSED,
     FINISHED,
     IN_PROGRESS,
+    LISTED,
     Attempt,
     Question,
     QuestionVersion,
@@ -38,6 +41,10 @@ class QuizUnavailable(Exception):
 def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attempt:
     """The learner's open attempt at ``quiz``, or a new one drawn from its bank.
 
+    An instructor's attempt is a preview: it may be taken at any quiz in any state, at
+    any time and as often as wanted, and no report counts it (``scores.reported``). So an
+    instructor has never an attempt of each kind open at one quiz.
+
     Two starts of the same learner (two tabs, a double click) cannot both open one: the
     database keeps one open attempt per learner and quiz (a unique index), so the second
     insert waits for the first transaction and fails, and the second start returns the
@@ -57,32 +64,54 @@ def start_attempt(user: User, quiz: Quiz, now: datetime | None = None) -> Attemp
         if existing.state == IN_PROGRESS and not overdue(quiz, existing.started_at, now):
             return existing
         used += existing.state != IN_PROGRESS or close_attempt(existing, now)
-    reason = closed_reason(quiz, now)
-    if reason is None and quiz.attempts_allowed and used >= quiz.attempts_allowed:
-        reason = f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."
+    preview = user.is_instructor
+    reason = None if preview else _refusal(quiz, used, now)
     if reason:
         raise QuizUnavailable(reason)
     try:
         with db.session.begin_nested():
-            return _new_attempt(user, quiz, now)
+            return _new_attempt(user, quiz, now, preview)
     except IntegrityError:  # another start of the same learner opened one first
         return db.session.execute(select(Attempt).where(
             *mine, Attempt.state == IN_PROGRESS)).scalar_one()
 
 
-def _new_attempt(user: User, quiz: Quiz, now: datetime) -> Attempt:
-    rows = db.session.execute(  # each version with its question's key, in one statement
-        select(QuestionVersion, Question.key)
+def _refusal(quiz: Quiz, used: int, now: datetime) -> str | None:
+    """Why a learner cannot start the quiz now, or None."""
+    if quiz.state == CLOSED:
+        return "This quiz is closed: you can see your past attempts but not start a new one."
+    if quiz.state not in LISTED:
+        return "This quiz is not available."
+    reason = closed_reason(quiz, now)
+    if reason is None and quiz.attempts_allowed and used >= quiz.attempts_allowed:
+        reason = f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."
+    return reason
+
+
+def _candidates(quiz: Quiz) -> tuple[dict[str, QuestionVersion], list[Candidate]]:
+    """The published questions of the quiz's document: each current version by key, and
+    what the selection rule looks at, in one statement."""
+    rows = db.session.execute(
+        select(QuestionVersion, Question.key, Question.exam_only)
         .join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(Question.document_id == quiz.document_id, Question.status == "active")
+        .where(Question.document_id == quiz.document_id, Question.status == ACTIVE)
         .order_by(Question.position)
     ).all()
-    by_key = {key: version for version, key in rows}
+    return ({key: version for version, key, _exam in rows},
+            [Candidate(key, v.tags, v.section, exam) for v, key, exam in rows])
+
+
+def drawable(quiz: Quiz) -> int:
+    """How many questions an attempt at the quiz can be drawn from now."""
+    return len(pool(quiz.select, _candidates(quiz)[1]))
+
+
+def _new_attempt(user: User, quiz: Quiz, now: datetime, preview: bool) -> Attempt:
+    by_key, candidates = _candidates(quiz)
     seed = secrets.randbits(31)
     # A replayable draw from the stored seed, kept on the server like the layouts.
     rng = random.Random(seed)  # nosec B311
-    drawn = draw(quiz.select, [Candidate(key, v.tags, v.section) for v, key in rows],
-                 rng, quiz.shuffle_questions)
+    drawn = draw(quiz.select, candidates, rng, quiz.shuffle_questions)
     if not drawn:
         raise EmptyQuiz(quiz.key)
     responses = []
@@ -95,7 +124,8 @@ def _new_attempt(user: User, quiz: Quiz, now: datetime) -> Attempt:
                           "max_marks": version.marks, "fraction": unanswered,
                           "marks": scored(unanswered, version.marks)})
     attempt = Attempt(user_id=user.id, quiz_id=quiz.id, seed=seed, state=IN_PROGRESS,
-                      started_at=now, max_marks=sum(r["max_marks"] for r in responses))
+                      started_at=now, preview=preview,
+                      max_marks=sum(r["max_marks"] for r in responses))
     db.session.add(attempt)
     db.session.flush()
     # One batch for every slot, rather than an INSERT per Response object.

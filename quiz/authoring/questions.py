@@ -76,6 +76,8 @@ def question_list():
         query = query.where(Question.document_id == document.id)
     if args.get("status") in STATUS_LABELS:
         query = query.where(Question.status == args["status"])
+    elif args.get("status") == "exam_only":
+        query = query.where(Question.exam_only.is_(True))
     rows = [q for q in db.session.execute(query).scalars() if q.current and _matches(q, args)]
     slugs = {d.id: d.slug for d in documents}
     table = sort_and_page(rows, {
@@ -140,6 +142,7 @@ def edit_question(key: str):
         if question.status == DRAFT and suggested:
             attach_citations(entry, suggested)
         form.fill(entry)
+        form.exam_only.data = question.exam_only
     form.key.data = question.key
     return _editor(form, document, question)
 
@@ -179,15 +182,21 @@ def _save(spec, document: Document, question: Question | None, findings):
     if created:
         last = db.session.execute(db.select(db.func.max(Question.position)).filter_by(
             document_id=document.id)).scalar()
-        question = Question(key=spec.id, document_id=document.id, status=ACTIVE,
+        question = Question(key=spec.id, document_id=document.id, status=DRAFT,
                             position=(last or 0) + 1)
         db.session.add(question)
         db.session.flush()
     fixing = question.status in (DRAFT, NEEDS_REVIEW)
+    exam_only_changed = question.exam_only != spec.exam_only
+    question.exam_only = spec.exam_only
     version = write_version(question, spec, f"browser: {current_user.username}", force=fixing)
     db.session.commit()
     if created:
-        flash(f"Question '{question.key}' created.", "success")
+        flash(f"Question '{question.key}' created as a draft: no quiz draws it until you "
+              "publish it.", "success")
+    elif version is None and exam_only_changed:
+        flash("Saved: " + ("exam only." if spec.exam_only else "no longer exam only."),
+              "success")
     elif version is None:
         flash("Nothing changed, so no new version was made.", "info")
     else:
@@ -310,4 +319,28 @@ def restore_question(key: str):
         question.status = ACTIVE
         flash(f"'{key}' is active again.", "success")
     db.session.commit()
+    return redirect(url_for(".question_detail", key=key))
+
+
+@bp.route("/questions/<key>/publish", methods=["POST"])
+def publish_question(key: str):
+    """Release a draft to the quizzes whose rule selects it; it needs a checked source."""
+    question = question_or_404(key)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if question.status != DRAFT:
+        flash(f"'{key}' is {STATUS_LABELS[question.status]}, not a draft: nothing to publish.",
+              "info")
+        return redirect(url_for(".question_detail", key=key))
+    version = question.current
+    broken = [c for c in version.citations if find_quote(c.paragraph.text, c.quote) is None]
+    if not version.citations or broken:
+        flash("This draft cannot be published yet: it needs a source, a paragraph and the "
+              "quote that proves the answer. Edit it to choose them.", "error")
+        return redirect(url_for(".question_detail", key=key))
+    question.status, question.note, question.detail = ACTIVE, "", None
+    db.session.commit()
+    flash(f"'{key}' is published: quizzes whose rule selects it draw it from now on"
+          + (" (it is exam only: only quizzes that name it)." if question.exam_only else "."),
+          "success")
     return redirect(url_for(".question_detail", key=key))

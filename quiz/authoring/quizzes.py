@@ -203,15 +203,16 @@ def check_quiz(entry: dict, document: Document, sections: list[str]) -> dict[str
         missing = [k for k in select["questions"] if k not in known]
         if missing:
             errors.setdefault("questions", []).append(
-                "not active questions of this document: " + ", ".join(missing))
+                "not published questions of this document: " + ", ".join(missing))
     if "tags" in select and not select["tags"]:
         errors.setdefault("tags", []).append("give at least one tag")
     if errors:
         return errors
-    admitted = pool(select, [Candidate(q.key, q.current.tags, q.current.section)
+    admitted = pool(select, [Candidate(q.key, q.current.tags, q.current.section, q.exam_only)
                              for q in rows if q.current])
     if not admitted:
-        errors.setdefault("rule", []).append("this selection matches no active question")
+        errors.setdefault("rule", []).append(
+            "this selection matches no published question (exam-only ones only by name)")
     elif select.get("count") and select["count"] > len(admitted):
         errors.setdefault("count", []).append(
             f"asks for {select['count']} questions but the selection has {len(admitted)}")

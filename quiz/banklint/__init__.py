@@ -22,7 +22,7 @@ def items_of(library) -> tuple[list[Item], list[QuizItem]]:
                 for slug, doc in library.documents.items()}
     items = [Item(q.id, q.type, q.prompt, q.data, list(q.tags),
                   sections[q.document].get(q.citations[0].paragraph, "") if q.citations else "",
-                  q.path, q.line) for q in library.questions]
+                  q.path, q.line, q.exam_only) for q in library.questions]
     quizzes = [QuizItem(z.id, z.description, dict(z.select), z.path, z.line)
                for z in library.quizzes]
     return items, quizzes
@@ -31,7 +31,7 @@ def items_of(library) -> tuple[list[Item], list[QuizItem]]:
 def pools(items: list[Item], quizzes: list[QuizItem]) -> dict[str, list[Item]]:
     """Each quiz's pool: the questions its selection admits."""
     by_id = {i.id: i for i in items}
-    candidates = [Candidate(i.id, i.tags, i.section) for i in items]
+    candidates = [Candidate(i.id, i.tags, i.section, i.exam_only) for i in items]
     return {z.id: [by_id[c.key] for c in pool(z.select, candidates)] for z in quizzes}
 
 

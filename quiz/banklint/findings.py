@@ -39,6 +39,7 @@ class Item:
     section: str = ""
     path: str = ""
     line: int = 0
+    exam_only: bool = False  # drawn only by quizzes that name it
 
 
 @dataclass

@@ -41,9 +41,10 @@ def export_bank(document):
     """The document's questions and quizzes as a bank file that ``bank load`` reads back."""
 
     questions, left_out = document_questions(document)
-    entries = [entry_of(q.current, q.key, "retired" if q.status == RETIRED else "")
-               for q in questions]
-    candidates = [Candidate(q.key, q.current.tags, q.current.section) for q in questions]
+    entries = [dict(entry_of(q.current, q.key, "retired" if q.status == RETIRED else ""),
+                    **({"exam_only": True} if q.exam_only else {})) for q in questions]
+    candidates = [Candidate(q.key, q.current.tags, q.current.section, q.exam_only)
+                  for q in questions]
     quizzes = []
     for quiz in db.session.execute(db.select(Quiz).filter_by(document_id=document.id)
                                    .order_by(Quiz.id)).scalars():

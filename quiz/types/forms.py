@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     FieldList,
     Form,
     FormField,
@@ -107,6 +108,9 @@ class QuestionForm(FlaskForm):
                        description="Words separated by commas.")
     marks = StringField("Marks", default="1", validators=[Length(max=20)])
     source = FieldList(FormField(CitationForm), min_entries=1)
+    exam_only = BooleanField(
+        "Exam only", description="Drawn only by a quiz that lists it by name, never by one "
+        "that draws all questions, a section or tags: practice quizzes never show it.")
 
     def own_entry(self) -> dict:
         return {}
@@ -134,6 +138,8 @@ class QuestionForm(FlaskForm):
         citations = citations_of(self.source)
         if citations:
             entry["source"] = citations
+        if self.exam_only.data:
+            entry["exam_only"] = True
         return entry
 
     def fill(self, entry: Mapping) -> None:
@@ -144,6 +150,7 @@ class QuestionForm(FlaskForm):
         self.tags.data = ", ".join(entry.get("tags") or [])
         self.marks.data = str(entry.get("marks", 1))
         fill_rows(self.source, source_rows(entry.get("source")))
+        self.exam_only.data = entry.get("exam_only") is True
         self.fill_own(entry)
 
     def row_lists(self) -> list[FieldList]:
