@@ -121,7 +121,7 @@ def test_adding_one_learner_makes_the_account_with_a_temporary_password(app):
     assert existing.status_code == 302 and members(app) == ["ann", "carla"]
     bad = teacher.post("/instructor/courses/hist-9a/learners",
                        data={"username": "a b", "csrf_token": token})
-    assert bad.status_code == 400 and "letters, digits" in bad.text
+    assert bad.status_code == 400 and "A name cannot hold a space." in bad.text
 
 
 def test_removing_a_learner_takes_them_out_of_the_course_only(app):
