@@ -16,7 +16,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-Report = Callable[..., None]  # report(message, key=None): key names the field at fault
+# report(message, field=None): ``field`` is the path of the entry's field at fault, a key
+# or a row of a list ("answer", "choices[2]", "pairs[0]"); the line is its key's.
+Report = Callable[..., None]
 
 QUESTION_TYPES: dict[str, QuestionType] = {}
 

@@ -16,14 +16,14 @@ def check_choices(entry: Mapping, report: Report, minimum: int = 2) -> list[str]
     for i, choice in enumerate(choices, start=1):
         text = text_of(choice.get("text") if isinstance(choice, Mapping) else choice)
         if isinstance(choice, list) or not text:
-            report(f"choice {i} has no text", "choices")
+            report(f"choice {i} has no text", f"choices[{i - 1}]")
         texts.append(text)
     if len(choices) < minimum:
         report(f"needs at least {minimum} choices, has {len(choices)}", "choices")
     seen = set()
-    for text in texts:
+    for index, text in enumerate(texts):
         if text and text.casefold() in seen:
-            report(f"choice '{text}' appears twice", "choices")
+            report(f"choice '{text}' appears twice", f"choices[{index}]")
         seen.add(text.casefold())
     return texts
 

@@ -64,7 +64,7 @@ class Matching(QuestionType):
         for n, pair in enumerate(pairs, start=1):
             if not isinstance(pair, Mapping) or not text_of(pair.get("left")) \
                     or not text_of(pair.get("right")):
-                report(f"pair {n} needs both 'left' and 'right'", "pairs")
+                report(f"pair {n} needs both 'left' and 'right'", f"pairs[{n - 1}]")
                 continue
             lefts.append(text_of(pair["left"]).casefold())
             rights.append(text_of(pair["right"]).casefold())

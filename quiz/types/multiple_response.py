@@ -42,9 +42,10 @@ class MultipleResponse(QuestionType):
             report("missing field 'answers' (the texts of every correct choice)", "answers")
             return
         folded = [t.casefold() for t in texts]
-        for answer in answers:
+        for index, answer in enumerate(answers):
             if texts and text_of(answer).casefold() not in folded:
-                report(f"the answer '{text_of(answer)}' is not among the choices", "answers")
+                report(f"the answer '{text_of(answer)}' is not among the choices",
+                       f"answers[{index}]")
         if texts and len({text_of(a).casefold() for a in answers}) >= len(texts):
             report("every choice is correct; a multiple-response question needs a wrong one",
                    "answers")

@@ -62,7 +62,7 @@ class Ordering(QuestionType):
         texts = [_item_text(i) for i in items]
         for n, text in enumerate(texts, start=1):
             if not text:
-                report(f"item {n} has no text", "items")
+                report(f"item {n} has no text", f"items[{n - 1}]")
         if len({t.casefold() for t in texts}) < len(texts):
             report("two items have the same text", "items")
 

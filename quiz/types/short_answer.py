@@ -109,17 +109,17 @@ class ShortAnswer(QuestionType):
             report("missing field 'answers' (accepted answers, the first shown as correct)",
                    "answers")
             return
-        for answer in answers:
-            text = text_of(answer)
+        for index, answer in enumerate(answers):
+            text, at = text_of(answer), f"answers[{index}]"
             if text.count("(") != text.count(")") or re.search(r"\([^)]*\(", text):
                 report(f"accepted answer '{text}': parentheses (optional words) must pair "
-                       "up and not nest", "answers")
+                       "up and not nest", at)
             elif len(_OPTIONAL.findall(text)) > MAX_OPTIONAL:
                 report(f"accepted answer '{text}' has more than {MAX_OPTIONAL} optional "
-                       "groups", "answers")
+                       "groups", at)
             elif not key(shown(text)) or not all(key(v) for v in variants(text)):
                 report(f"accepted answer '{text}' is empty once punctuation, optional words "
-                       "and a leading article are ignored", "answers")
+                       "and a leading article are ignored", at)
 
     def data(self, entry):
         return {"answers": [text_of(a) for a in entry["answers"]]}
