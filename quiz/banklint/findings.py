@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-ERROR, WARNING = "error", "warning"
+from ..types.lint import ERROR, WARNING  # a type's lint hooks say them too
+
+__all__ = ["ERROR", "MAX_SITTING", "WARNING", "Finding", "Item", "QuizItem"]
+
 MAX_SITTING = 25  # questions in one attempt without a random count
 
 

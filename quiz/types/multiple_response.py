@@ -9,8 +9,18 @@ from wtforms import FieldList, FormField, TextAreaField
 from wtforms.validators import Length
 
 from . import QuestionType, field_tokens, register, shuffled, text_of, token_index
-from .choices import check_choices, choice_data, choice_entries, picked_feedback
+from .choices import (
+    LONGER,
+    catch_all_cues,
+    check_choices,
+    choice_data,
+    choice_entries,
+    choices_shown,
+    keyed_secrets,
+    picked_feedback,
+)
 from .forms import ChoiceForm, ChoicesMixin, QuestionForm, lines_of
+from .lint import WARNING, trimmed
 
 
 class MultipleResponseForm(ChoicesMixin, QuestionForm):
@@ -109,3 +119,26 @@ class MultipleResponse(QuestionType):
         wrong = [i for i in range(len(data["choices"])) if i not in correct]
         kept = [i for i in correct if rng.random() < 0.5]
         return sorted(set(kept) | {rng.choice(wrong)})
+
+    def shown(self, data):
+        return choices_shown(data)
+
+    def secrets(self, data, prompt):
+        # One of several keyed choices, a single plain word ("Planning", "Media") tells
+        # little when seen elsewhere; a name or number ("Afghanistan", "2006") still does.
+        return keyed_secrets(data, prompt, data["correct"], least=2)
+
+    def fact(self, data):
+        return frozenset(trimmed(data["choices"][i]["text"]) for i in data["correct"])
+
+    def cues(self, data, prompt):
+        found = catch_all_cues(data)
+        choices, correct = [c["text"] for c in data["choices"]], data["correct"]
+        if len(choices) > len(correct):
+            keyed = [len(choices[i]) for i in correct]
+            others = [len(t) for i, t in enumerate(choices) if i not in correct]
+            if min(keyed) > max(others) and sum(keyed) / len(keyed) >= \
+                    LONGER * sum(others) / len(others):
+                found.append((WARNING, "every keyed choice is longer than every other; make "
+                              "the options alike"))
+        return found

@@ -13,6 +13,7 @@ from wtforms import FieldList, FormField
 
 from . import QuestionType, field_tokens, register, text_of
 from .forms import ItemForm, QuestionForm, fill_rows, row_source, source_rows
+from .lint import words
 
 
 def _item_text(item) -> str:
@@ -133,3 +134,9 @@ class Ordering(QuestionType):
             if rng.random() < 0.4:
                 rng.shuffle(order)
         return order
+
+    def shown(self, data):
+        return [("item", t) for t in data["items"]]
+
+    def fact(self, data):
+        return frozenset({" | ".join(words(t) for t in data["items"])})
