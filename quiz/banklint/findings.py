@@ -19,6 +19,7 @@ class Finding:
     line: int = 0
     question: str = ""
     quiz: str = ""
+    about: str = ""  # the other question the finding names (whose answer shows, say)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else (self.path or "-")

@@ -72,7 +72,7 @@ def giveaways(items: list[Item], quizzes: list[QuizItem], pooled: dict[str, list
                         severity, "giveaway",
                         f"its {fragment.kind} shows {_what(secret)} of question '{other.id}' "
                         f"({_place(other)}), which can be drawn into the same attempt",
-                        shower.path, shower.line, shower.id))
+                        shower.path, shower.line, shower.id, about=other.id))
     for z in quizzes:
         if not z.description:
             continue
@@ -83,7 +83,7 @@ def giveaways(items: list[Item], quizzes: list[QuizItem], pooled: dict[str, list
                     found.append(Finding(
                         ERROR, "giveaway", f"its description shows {_what(secret)} of "
                         f"question '{item.id}' ({_place(item)}), which it draws",
-                        z.path, z.line, quiz=z.id))
+                        z.path, z.line, quiz=z.id, about=item.id))
     return found
 
 
@@ -120,7 +120,7 @@ def duplicates(items: list[Item]) -> list[Finding]:
                 continue
             found.append(Finding(severity, "duplicate", f"asks the same fact as question "
                                  f"'{first.id}' ({_place(first)})", second.path, second.line,
-                                 second.id))
+                                 second.id, about=first.id))
     return found
 
 
