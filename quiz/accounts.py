@@ -12,6 +12,7 @@ from flask_login import UserMixin
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from .courses import join_open_courses
 from .extensions import db
@@ -44,7 +45,6 @@ def username_problem(username: str) -> str | None:
 def common_passwords() -> frozenset[str]:
     """The 30,000 most common passwords of zxcvbn's frequency list (the package keeps it
     up to date), case folded: most are shorter than the 8 characters asked for anyway."""
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # a large module: loaded on first use
     return frozenset(password.casefold() for password in FREQUENCY_LISTS["passwords"])
 
 

@@ -5,7 +5,6 @@ import contextlib
 import dataclasses
 import json
 import sys
-from importlib import import_module
 from pathlib import Path
 
 import click
@@ -16,9 +15,12 @@ from flask_migrate.cli import db as db_group
 from .accounts import AccountError, create_user
 from .attempts import close_overdue
 from .backup import backup_command, restore_command
+from .banklint.commands import lint_command
 from .bankparse import NotALibrary, read_library, read_path
 from .courses import CourseError, course_by_code
+from .coverage import coverage_command
 from .database import upgrade_schema
+from .demo import seed_command
 from .exports import gradebook_rows, response_rows, write_csv
 from .extensions import db
 from .interchange import cli as interchange_cli
@@ -26,32 +28,9 @@ from .loader import LibraryInvalid, load_library
 from .models import Quiz, utcnow
 from .scores import item_report
 
-# Bank reading and loading are imported by the commands that use them, and some commands by
-# their group: create_app registers every command, and the web app never needs them.
-
-
-class LazyGroup(AppGroup):
-    """A command group some of whose commands are imported only when one is run or listed."""
-
-    def __init__(self, *args, lazy: dict[str, str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.lazy = lazy  # command name -> "module:attribute"
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.lazy})
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in self.lazy and name not in self.commands:
-            module, attribute = self.lazy[name].split(":")
-            self.add_command(getattr(import_module(module), attribute), name)
-        return super().get_command(ctx, name)
-
-
-bank = LazyGroup("bank", help="Check and load question banks.",
-                 lazy={"coverage": "quiz.coverage:coverage_command",
-                       "lint": "quiz.banklint.commands:lint_command"})
+bank = AppGroup("bank", help="Check and load question banks.")
 users = AppGroup("users", help="Manage accounts.")
-demo = LazyGroup("demo", help="Demonstration data.", lazy={"seed": "quiz.demo:seed_command"})
+demo = AppGroup("demo", help="Demonstration data.")
 
 
 def _questions_dir() -> Path:
@@ -289,6 +268,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(stats_group)
     app.cli.add_command(attempts_group)
     app.cli.add_command(demo)
+    bank.add_command(coverage_command, "coverage")
+    bank.add_command(lint_command, "lint")
+    demo.add_command(seed_command, "seed")
     db_group.add_command(backup_command)  # Flask-Migrate's db group: db backup, db restore
     db_group.add_command(restore_command)
     interchange_cli.init_app(app, bank)

@@ -8,18 +8,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .bankparse import read_library  # not at the top: create_app registers this command
+from .bankparse import Library, read_library
 from .docparse import HEADING, Block
 from .types import QUESTION_TYPES
-
-if TYPE_CHECKING:
-    from .bankparse import Library
 
 DEFAULT_THRESHOLD = 3
 # The order the bank format lists the types in; any other type follows by name.

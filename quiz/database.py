@@ -11,6 +11,8 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
+from flask_migrate import stamp, upgrade
+from sqlalchemy import inspect
 
 from .extensions import db, migrate
 
@@ -77,9 +79,6 @@ def upgrade_schema() -> None:
     A database made before migrations existed (tables but no alembic_version) is
     stamped with the first revision, whose schema it has, then upgraded.
     """
-    from flask_migrate import stamp, upgrade
-    from sqlalchemy import inspect
-
     tables = set(inspect(db.engine).get_table_names())
     if "user" in tables and "alembic_version" not in tables:
         stamp(directory=str(MIGRATIONS), revision=FIRST_REVISION)

@@ -37,7 +37,7 @@ from .models import (
     QuestionVersion,
 )
 from .textmatch import content_hash, normalise, slugify
-from .versions import write_version
+from .versions import Revision, write_versions
 
 
 class DocumentError(ValueError):
@@ -243,6 +243,7 @@ def _reanchor(document, blocks, aligned, old_text, report) -> None:
                                    ).scalars().all()
     paragraphs = {p.number: p for p in db.session.execute(
         db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
+    revisions = []
     for question in questions:
         version = question.current
         if version is None or not version.citations or question.status == DRAFT:
@@ -267,11 +268,12 @@ def _reanchor(document, blocks, aligned, old_text, report) -> None:
             _flag(question, flags, old_text, by_old, version, report.edition)
             report.flagged += flags
         elif moves:
-            write_version(question, _spec(question, version, specs, document.slug),
-                          f"edition {report.edition}: re-anchored", paragraphs=paragraphs)
+            revisions.append(Revision(question, _spec(question, version, specs, document.slug),
+                                      f"edition {report.edition}: re-anchored"))
             report.moved += moves
         else:
             report.unchanged_questions += 1
+    write_versions(revisions, {document.id: paragraphs})
 
 
 def _nearest(texts: dict[int, str], needle: str, number: int, last: int) -> int | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .bankparse import Checker, DocumentSpec, QuestionSpec
+from .bankparse import DocumentSpec, QuestionChecker, QuestionSpec
 from .docparse import Block
 from .extensions import db
 from .models import Document, Paragraph, QuestionVersion
@@ -17,9 +17,6 @@ from .types import get_type
 from .yamlines import LineDict
 
 PART_LISTS = {"item": "items", "pair": "pairs"}
-# What an imported draft may lack until an instructor completes it.
-DRAFT_MAY_LACK = ("missing field 'source' (paragraph and evidence quote)",
-                  "missing field 'explanation'")
 
 
 def document_spec(document: Document) -> DocumentSpec:
@@ -45,79 +42,32 @@ class EntryCheck:
         self.errors.setdefault(where, []).append(message)
 
 
-class Lines:
-    """Gives every mapping and key a line of its own, so an error's line names its field."""
-
-    def __init__(self):
-        self.fields: dict[int, str] = {}
-
-    def _next(self, where: str) -> int:
-        line = len(self.fields) + 1
-        self.fields[line] = where
-        return line
-
-    def wrap(self, value, where: str):
-        if isinstance(value, Mapping):
-            wrapped = LineDict()
-            wrapped.line = self._next(where)
-            wrapped.key_lines = {}
-            for key, inner in value.items():
-                path = f"{where}.{key}" if where else str(key)
-                wrapped.key_lines[key] = self._next(path)
-                wrapped[key] = self.wrap(inner, path)
-            return wrapped
-        if isinstance(value, list):
-            return [self.wrap(v, f"{where}.{i}") for i, v in enumerate(value)]
-        return value
+def line_dicts(value):
+    """``value`` with every mapping a LineDict, as the bank checker reads YAML (no lines:
+    an error names its field by its ``field`` path, not by where it was written)."""
+    if isinstance(value, Mapping):
+        wrapped = LineDict((key, line_dicts(inner)) for key, inner in value.items())
+        wrapped.key_lines = {}
+        return wrapped
+    if isinstance(value, list):
+        return [line_dicts(v) for v in value]
+    return value
 
 
 def check_entry(entry: Mapping, document: DocumentSpec, *, need_source: bool = True) -> EntryCheck:
     """Check ``entry`` exactly as ``bank check`` would; errors keyed by field path.
 
-    Paths: ``prompt``, ``choices``, ``source.0.quote``, ``items.2.source.0.paragraph`` …
-    With ``need_source`` false (imports) a missing source is not an error.
+    Paths are BankError's: ``prompt``, ``choices``, ``source[0].quote``,
+    ``items[2].source[0].paragraph`` … With ``need_source`` false (imports) the entry is a
+    draft, which may lack its source and explanation.
     """
-    lines = Lines()
-    wrapped = lines.wrap(dict(entry), "")
-    checker = Checker(f"document {document.slug}", {document.slug: document})
-    spec = checker.question(wrapped, document)
-    result = EntryCheck(spec)
+    checker = QuestionChecker(f"document {document.slug}", draft=not need_source)
+    result = EntryCheck(checker.question(line_dicts(entry), document))
     for error in checker.errors:
-        where = lines.fields.get(error.line, "")
-        if not need_source and error.message in DRAFT_MAY_LACK:
-            continue
-        if where.endswith(".source") or where == "source" or ".source." in where \
-                or where.startswith("source."):
-            where = _citation_field(where, error.message)
-        elif error.message.startswith("missing field 'source'"):
-            where = "source.0.quote"
-        elif error.message == "missing field 'id'":
-            where = "id"
-        result.add(where, error.message)
-    if not need_source and not result.errors:
-        result.spec = _without_source(entry, document)
-    elif result.errors:
+        result.add(error.field, error.message)
+    if result.errors:
         result.spec = None
     return result
-
-
-def _citation_field(where: str, message: str) -> str:
-    """The form field a citation error belongs to: its paragraph or its quote."""
-    base = where.split(".quote")[0].split(".paragraph")[0]
-    if base.endswith("source"):
-        base += ".0"
-    return f"{base}.quote" if "quote" in message else f"{base}.paragraph"
-
-
-def _without_source(entry: Mapping, document: DocumentSpec) -> QuestionSpec:
-    """The spec of a checked entry that has no source yet (an imported draft)."""
-    kind = get_type(entry["type"])
-    return QuestionSpec(
-        id=entry["id"], type=entry["type"], prompt=str(entry["prompt"]).strip(),
-        explanation=str(entry.get("explanation") or "").strip(),
-        tags=list(entry.get("tags") or []), marks=float(entry.get("marks", 1)),
-        data=kind.data(entry), citations=[], document=document.slug, path="", line=0,
-    )
 
 
 def entry_of(version: QuestionVersion, key: str, status: str = "") -> dict:

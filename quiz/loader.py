@@ -13,19 +13,9 @@ from .bankparse import DocumentSpec, Library, QuestionSpec, QuizSpec
 from .courses import course_for_bank
 from .editions import apply_edition
 from .extensions import db
-from .models import (
-    ACTIVE,
-    DRAFT,
-    NEEDS_REVIEW,
-    Citation,
-    Document,
-    Paragraph,
-    Question,
-    QuestionVersion,
-    Quiz,
-)
+from .models import ACTIVE, Document, Paragraph, Question, Quiz
 from .textmatch import content_hash
-from .versions import citation_values, spec_hash
+from .versions import BATCH, Revision, write_versions
 
 
 class LibraryInvalid(Exception):
@@ -46,9 +36,6 @@ class LoadReport:
     def summary(self) -> str:
         return (f"{len(self.added)} added, {len(self.updated)} updated, "
                 f"{self.unchanged} unchanged")
-
-
-
 
 
 def load_library(library: Library, questions=None) -> LoadReport:
@@ -109,131 +96,43 @@ def _load_document(spec: DocumentSpec, report: LoadReport) -> Document:
     return document
 
 
-@dataclass
-class _Change:
-    """A question to give a new version; ``question`` is None for one not stored yet."""
-
-    spec: QuestionSpec
-    digest: str
-    document_id: int
-    question: Question | None = None
-    question_id: int = 0
-    version_id: int = 0
-
-
 def _load_questions(specs: list[QuestionSpec], documents: dict[str, Document],
                     report: LoadReport, watched=None) -> None:
-    """Add new questions and new versions of changed ones, a few statements for them all.
-
-    The outcome is write_version's for each question in turn, but each table gets one
-    executemany rather than a round trip per row. ``watched`` wraps ``specs``.
-    """
+    """Add new questions and new versions of changed ones (``watched`` wraps ``specs``)."""
     existing = _existing_questions([spec.id for spec in specs])
-    new_questions: list[dict] = []
-    changes: list[_Change] = []
+    revisions = []
     for position, spec in enumerate(specs if watched is None else watched):
         document_id = documents[spec.document].id
-        digest = spec_hash(spec)
-        found = existing.get(spec.id)
-        if found is None:
-            new_questions.append({"key": spec.id, "document_id": document_id,
-                                  "position": position, "status": spec.status or ACTIVE,
-                                  "exam_only": spec.exam_only})
-            changes.append(_Change(spec, digest, document_id))
-            report.added.append(f"question {spec.id}")
-            continue
-        question, current_hash = found
-        question.position = position
-        question.document_id = document_id
-        question.exam_only = spec.exam_only
-        if current_hash == digest:
-            report.unchanged += 1
-            if spec.status:
-                question.status = spec.status
+        question = existing.get(spec.id)
+        if question is None:
+            question = Question(key=spec.id, document_id=document_id, position=position,
+                                status=spec.status or ACTIVE, exam_only=spec.exam_only)
+            db.session.add(question)
         else:
-            changes.append(_Change(spec, digest, document_id, question, question.id))
-            report.updated.append(f"question {spec.id}")
-    if not changes:
-        return
-    new_ids = iter(_insert(Question, new_questions))
-    for change in changes:
-        if change.question is None:
-            change.question_id = next(new_ids)
-    _write_versions(changes)
-    new = [c for c in changes if c.question is None]
-    if new:
-        db.session.execute(db.update(Question), [
-            {"id": c.question_id, "current_version_id": c.version_id} for c in new])
-    for change in changes:
-        question = change.question
-        if question is not None:
-            question.current_version_id = change.version_id
-            if change.spec.citations and question.status in (DRAFT, NEEDS_REVIEW):
-                question.status, question.note, question.detail = ACTIVE, "", None
-            if change.spec.status:
-                question.status = change.spec.status
-    db.session.flush()
-    for change in changes:
-        if change.question is not None:
-            db.session.expire(change.question, ["current"])
+            question.position = position
+            question.document_id = document_id
+            question.exam_only = spec.exam_only
+        revisions.append(Revision(question, spec, f"{spec.path}:{spec.line}"))
+    written = write_versions(revisions)
+    for revision, version_id in zip(revisions, written, strict=True):
+        key, question = revision.spec.id, revision.question
+        if key not in existing:
+            report.added.append(f"question {key}")
+        elif version_id is None:
+            report.unchanged += 1
+        else:
+            report.updated.append(f"question {key}")
+        if revision.spec.status:
+            question.status = revision.spec.status
 
 
-def _existing_questions(keys: list[str]) -> dict[str, tuple[Question, str | None]]:
-    """The questions already stored under ``keys``, with their current version's hash."""
+def _existing_questions(keys: list[str]) -> dict[str, Question]:
+    """The questions already stored under ``keys``, by key."""
     found = {}
-    for start in range(0, len(keys), 500):  # under every database's limit on parameters
-        rows = db.session.execute(
-            db.select(Question, QuestionVersion.content_hash)
-            .outerjoin(QuestionVersion, Question.current_version_id == QuestionVersion.id)
-            .where(Question.key.in_(keys[start:start + 500])))
-        found.update({question.key: (question, digest) for question, digest in rows})
+    for start in range(0, len(keys), BATCH):
+        found.update((question.key, question) for question in db.session.execute(
+            db.select(Question).where(Question.key.in_(keys[start:start + BATCH]))).scalars())
     return found
-
-
-def _write_versions(changes: list[_Change]) -> None:
-    """Insert a version and its citations for each change, and note the versions' ids."""
-    numbers: dict[int, int] = {}
-    stored = [c.question_id for c in changes if c.question is not None]
-    for start in range(0, len(stored), 500):
-        numbers.update(db.session.execute(
-            db.select(QuestionVersion.question_id, db.func.max(QuestionVersion.number))
-            .where(QuestionVersion.question_id.in_(stored[start:start + 500]))
-            .group_by(QuestionVersion.question_id)).all())
-    paragraphs: dict[int, dict[int, Paragraph]] = {}
-    versions, citations = [], []
-    for change in changes:
-        spec = change.spec
-        if change.document_id not in paragraphs:
-            paragraphs[change.document_id] = {p.number: p for p in db.session.execute(
-                db.select(Paragraph).filter_by(document_id=change.document_id)).scalars()}
-        by_number = paragraphs[change.document_id]
-        first = by_number[spec.citations[0].paragraph] if spec.citations else None
-        versions.append({
-            "question_id": change.question_id, "number": numbers.get(change.question_id, 0) + 1,
-            "type": spec.type, "prompt": spec.prompt, "data": spec.data,
-            "explanation": spec.explanation, "tags": spec.tags, "marks": spec.marks,
-            "section": first.section if first else "", "content_hash": change.digest,
-            "origin": f"{spec.path}:{spec.line}",
-        })
-        citations.append([citation_values(by_number[cite.paragraph], cite, i)
-                          for i, cite in enumerate(spec.citations)])
-    for change, version_id in zip(changes, _insert(QuestionVersion, versions), strict=True):
-        change.version_id = version_id
-    _insert(Citation, [dict(row, version_id=change.version_id)
-                       for change, rows in zip(changes, citations, strict=True) for row in rows],
-            ids=False)
-
-
-def _insert(model, rows: list[dict], ids: bool = True) -> list[int]:
-    """Insert ``rows`` with one executemany; the new ids in the order of the rows."""
-    if not rows:
-        return []
-    if not ids:
-        db.session.execute(db.insert(model), rows)
-        return []
-    statement = db.insert(model).returning(model.id, sort_by_parameter_order=True)
-    return list(db.session.execute(statement, rows).scalars())
-
 
 
 def _load_quiz(spec: QuizSpec, document: Document, report: LoadReport) -> None:

@@ -79,6 +79,47 @@ def test_form_errors_come_back_beside_their_field_with_the_input(instructor, cha
     assert "When did it join PfP?</textarea>" in text
 
 
+QUOTE25 = "as part of the Danish and German contingents"
+GOOD = {"prompt": "Which?", "explanation": "Because.", "source-0-paragraph": "25",
+        "source-0-quote": QUOTE25}
+
+
+@pytest.mark.parametrize("qtype, fields, field, message", [
+    ("single_choice", {"choices-0-text": "Danish", "choices-1-text": "danish",
+                       "answer": "Danish"}, "choices", "choice &#39;danish&#39; appears twice"),
+    ("single_choice", {**SINGLE, "prompt": ""}, "prompt", "missing field &#39;prompt&#39;"),
+    ("single_choice", {**SINGLE, "marks": "0"}, "marks", "&#39;marks&#39; must be a number"),
+    ("single_choice", {**SINGLE, "source-0-paragraph": "1"}, "source-0-paragraph",
+     "p1 is a heading"),
+    ("single_choice", {**SINGLE, "source-0-paragraph": ""}, "source-0-paragraph",
+     "needs &#39;paragraph&#39;"),
+    ("multiple_response", {"choices-0-text": "Danish", "choices-1-text": "German",
+                           "choices-2-text": "Belgian", "answers": "Danish\nDutch"},
+     "answers", "the answer &#39;Dutch&#39; is not among the choices"),
+    ("short_answer", {"answers": "PSOTC\n(the (PSOTC))"}, "answers",
+     "parentheses (optional words) must pair up"),
+    ("numeric", {"answer": "many", "tolerance": "0"}, "answer", "must be a number"),
+    ("numeric", {"answer": "5", "tolerance": "-1"}, "tolerance", "zero or more"),
+    ("true_false", {"feedback_true": "No."}, "answer", "must be true or false"),
+    ("ordering", {"items-0-text": "IFOR", "items-1-text": "SFOR"}, "items",
+     "at least 3 items"),
+    ("ordering", {"items-0-text": "IFOR", "items-1-text": "SFOR", "items-2-text": "EUFOR",
+                  "items-0-source-0-paragraph": "10", "items-0-source-0-quote": "KFOR"},
+     "items-0-source-0-quote", "quote of item 1 not found in p10"),
+    ("matching", {"pairs-0-left": "PARP", "pairs-0-right": "Planning and Review",
+                  "pairs-1-left": "BI", "pairs-1-right": "Building Integrity",
+                  "pairs-2-left": "SPS"}, "pairs", "pair 3 needs both"),
+])
+def test_each_kind_of_error_is_shown_beside_its_field(instructor, qtype, fields, field,
+                                                      message):
+    response = post_new(instructor, qtype, **{
+        "key": f"e-{qtype.replace('_', '-')}", **GOOD, **fields})
+    assert response.status_code == 400
+    error = re.search(rf'id="edit-{field}-error">([^<]*)<', response.text)
+    assert error and message in error.group(1), \
+        response.text[response.text.find("error-summary"):][:3000]
+
+
 def test_every_type_can_be_created_through_its_form(instructor, typed_app):
     quote25 = "as part of the Danish and German contingents"
     cases = {

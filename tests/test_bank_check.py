@@ -325,3 +325,43 @@ def test_a_link_to_a_file_inside_the_folder_is_a_source_like_any_other(tmp_path)
     (tmp_path / "sample" / "current.txt").symlink_to(tmp_path / "sample" / "texts" / "source.txt")
     (tmp_path / "sample" / "document.yaml").write_text("title: Sample\nsource: current.txt\n")
     assert read_library(tmp_path).errors == []
+
+
+def test_every_error_names_the_field_it_concerns(tmp_path):
+    bank = """\
+  - id: q-fields
+    type: single_choice
+    prompt: What colour was the sky?
+    choices: [blue, "", green, Blue]
+    answer: red
+    marks: 0
+    explanation: It was blue.
+    source:
+      - paragraph: 2
+        quote: the sky was green
+      - paragraph: 4
+        quote: Second heading
+  - id: q-items
+    type: ordering
+    prompt: Order these.
+    explanation: In order.
+    source: {paragraph: 2, quote: the sky was blue}
+    items:
+      - one
+      - text: two
+        source: {paragraph: 9, quote: nothing}
+      - three
+"""
+    quizzes = """\
+  - id: z-one
+    title: One
+    select: {all: true, count: 0}
+"""
+    make_library(tmp_path, "document: sample\nquestions:\n" + bank + "quizzes:\n" + quizzes)
+    found = {(e.question or e.quiz, e.field) for e in read_library(tmp_path).errors}
+    assert found == {
+        ("q-fields", "choices[1]"), ("q-fields", "choices[3]"), ("q-fields", "answer"),
+        ("q-fields", "marks"), ("q-fields", "source[0].quote"),
+        ("q-fields", "source[1].paragraph"), ("q-items", "items[1].source[0].paragraph"),
+        ("z-one", "select.count"),
+    }

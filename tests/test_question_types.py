@@ -23,6 +23,7 @@ from wtforms import StringField
 
 from . import QuestionType, register, text_of
 from .forms import QuestionForm
+from .lint import WARNING, Secret, words
 
 
 class YearForm(QuestionForm):
@@ -72,6 +73,16 @@ class Year(QuestionType):
 
     def simulate(self, data, layout, rng, right):
         return data["year"] if right else data["year"] + 1
+
+    # Its own lint: the year it asks for, seen elsewhere, gives it away; a far-off
+    # year is a cue.
+    def secrets(self, data, prompt):
+        return [Secret("recall", str(data["year"]), words(str(data["year"])))]
+
+    def cues(self, data, prompt):
+        if data["year"] < 1900:
+            return [(WARNING, f"the year {data['year']} is before the document's time")]
+        return []
 '''
 
 TEMPLATE = '''
@@ -163,3 +174,26 @@ def test_a_type_dropped_in_is_checked_loaded_written_taken_reviewed_and_exported
     assert any(r.get("answer") == "2006" for r in rows), rows[:1]
     coverage = runner.invoke(args=["bank", "coverage"]).output
     assert "YR" in coverage
+
+
+ANCIENT = """  - id: ancient-year
+    type: year
+    prompt: In which year was the country first at peace?
+    year: 1066
+    explanation: It is a trick question.
+    source: {paragraph: 12, quote: joined the Partnership for Peace (PfP) programme in 2006}
+quizzes:"""
+
+
+def test_a_type_dropped_in_brings_its_own_lint(tmp_path, year_type):
+    questions = fixture_library(tmp_path)
+    (questions / "nato-bih" / "years.yaml").write_text(
+        BANK.replace("title: Years", "title: Years\n    description: Events of 2006")
+        .replace("quizzes:", ANCIENT))
+    app = make_app(tmp_path, questions_dir=questions)
+    linted = app.test_cli_runner().invoke(args=["bank", "lint"])
+    assert linted.exit_code == 1, linted.output
+    assert ("quiz 'years': error: its description shows the keyed answer '2006' of question "
+            "'pfp-year'") in linted.output
+    assert "question 'ancient-year': warning: the year 1066 is before the document's time" \
+        in linted.output

@@ -6,8 +6,10 @@ import difflib
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
+from wtforms.form import BaseForm
 
 from ..banklint.commands import lint_question
+from ..bankparse import field_parts
 from ..docparse import HEADING
 from ..entries import attach_citations, check_entry, document_spec, entry_of
 from ..extensions import db
@@ -33,9 +35,6 @@ from ..types.forms import QuestionForm
 from ..versions import write_version
 from .blueprint import bp
 from .preview import preview_of_spec, preview_of_version
-
-# Bank checking (entries), versions (loader) and YAML (bankyaml) are imported by the views
-# that use them, so that create_app, which imports every view, stays quick.
 
 MAX_INT = 2**31 - 1  # the largest number an integer column holds everywhere
 
@@ -206,35 +205,38 @@ def _save(spec, document: Document, question: Question | None, findings):
     return redirect(url_for(".question_detail", key=question.key))
 
 
+# Where the editor shows an error about a field it names differently or has no field for.
+FORM_FIELD = {"id": "key", "source": "source[0].quote"}
+
+
 def _show_errors(form: QuestionForm, errors: dict[str, list[str]]) -> None:
-    """Put each checker message beside the field it concerns; the rest above the form."""
+    """Put each checker message beside the form field its path names (the nearest one
+    the form has); the rest, and the entry's own, above the form."""
     form.form_errors = list(form.form_errors)
-    aliases = {"id": "key"}
     for where, messages in errors.items():
-        field = _field_at(form, [aliases.get(p, p) for p in where.split(".")] if where else [])
+        field = _field_at(form, field_parts(FORM_FIELD.get(where, where)))
         if field is None:
             form.form_errors.extend(messages)
         else:
             field.errors = [*field.errors, *messages]
 
 
-def _field_at(form, path: list[str]):
-    if not path:
-        return None  # the entry as a whole: said above the form
-    node = form
-    for part in path:
-        if part.isdigit():
-            index = int(part)
-            if index >= len(node.entries):
-                return None
-            node = node.entries[index]
+def _field_at(form: QuestionForm, path: list[str | int]):
+    """The field at ``path`` (``["choices", 2, "text"]``), or the nearest field above it
+    that shows errors: a row list shows those of its rows."""
+    node, found = form, None
+    for step in path:
+        if isinstance(step, int):
+            if not hasattr(node, "entries") or step >= len(node.entries):
+                break
+            node = node.entries[step].form
+        elif isinstance(node, BaseForm) and step in node:
+            node = node[step]
+            if not isinstance(node.errors, dict):  # a FormField's errors are its rows'
+                found = node
         else:
-            try:
-                node = node[part] if hasattr(node, "__getitem__") and not hasattr(
-                    node, "entries") else getattr(node, part)
-            except (KeyError, AttributeError):
-                return None
-    return node if hasattr(node, "errors") else None
+            break
+    return found
 
 
 @bp.route("/documents/<slug>/quote-check")

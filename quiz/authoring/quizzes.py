@@ -8,19 +8,16 @@ from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from ..bankparse import Checker
+from ..bankparse import check_quiz as check_quiz_entry
 from ..courses import courses_taught, taught_quizzes
 from ..docparse import HEADING
 from ..drawing import Candidate, pool
-from ..entries import Lines
+from ..entries import line_dicts
 from ..extensions import db
 from ..models import ACTIVE, Document, Paragraph, Question, Quiz
 from ..quizsettings import REVIEW_OPTIONS, bank_settings
 from ..types.forms import options
 from .blueprint import bp
-
-# The bank checker (bankparse, entries) is imported where a quiz is checked, so that
-# create_app, which imports every view, stays quick.
 
 RULES = [("all", "Every active question of the document"),
          ("section", "The questions of one section"),
@@ -173,23 +170,18 @@ def _editor(quiz: Quiz | None):
                            document=document), status
 
 
-FIELD_OF = {"id": "key", "select": "rule", "grading": "grading", "attempts": "attempts",
-            "time_limit": "time_limit", "review": "review", "opens": "opens",
-            "closes": "closes", "title": "title"}
+# The form field each field of a quiz entry is edited in, where the names differ.
+FIELD_OF = {"id": "key", "select": "rule", "select.count": "count"}
 
 
 def check_quiz(entry: dict, document: Document, sections: list[str]) -> dict[str, list[str]]:
     """The bank checker's verdict on a quiz entry plus what needs the stored questions."""
-    lines = Lines()
-    checker = Checker("quiz editor", {})
-    spec = checker.quiz(lines.wrap(entry, ""), document.slug)
+    found: list = []
+    spec = check_quiz_entry(line_dicts(entry), document.slug, "quiz editor", found)
     errors: dict[str, list[str]] = {}
-    for error in checker.errors:
-        where = lines.fields.get(error.line, "").split(".")[0]
-        message = error.message.split(": ", 1)[-1] if error.message.startswith("quiz '") \
-            else error.message
-        name = "count" if "'count'" in message else FIELD_OF.get(where, where or "title")
-        errors.setdefault(name, []).append(message)
+    for error in found:
+        name = FIELD_OF.get(error.field, error.field.split(".")[0] or "title")
+        errors.setdefault(name, []).append(error.message)
     if spec is None:
         return errors
     select = spec.select
@@ -220,8 +212,7 @@ def check_quiz(entry: dict, document: Document, sections: list[str]) -> dict[str
 
 
 def _save(entry: dict, document: Document, quiz: Quiz | None, course_id: int):
-    lines = Lines()
-    spec = Checker("quiz editor", {}).quiz(lines.wrap(entry, ""), document.slug)
+    spec = check_quiz_entry(line_dicts(entry), document.slug, "quiz editor", [])
     values = {"document_id": document.id, "course_id": course_id, "title": spec.title,
               "description": spec.description, "select": spec.select,
               "shuffle_questions": spec.shuffle_questions,

@@ -70,5 +70,4 @@ def lint_question(spec, document, paragraphs) -> list[Finding]:
     quizzes = [QuizItem(z.key, z.description, dict(z.select or {}))
                for z in db.session.execute(
                    db.select(Quiz).filter_by(document_id=document.id)).scalars()]
-    return [f for f in lint(items, quizzes) if f.question == spec.id
-            or f"'{spec.id}'" in f.message]
+    return [f for f in lint(items, quizzes) if spec.id in (f.question, f.about)]

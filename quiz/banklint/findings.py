@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-ERROR, WARNING = "error", "warning"
+from ..types.lint import ERROR, WARNING  # a type's lint hooks say them too
+
+__all__ = ["ERROR", "MAX_SITTING", "WARNING", "Finding", "Item", "QuizItem"]
+
 MAX_SITTING = 25  # questions in one attempt without a random count
 
 
@@ -16,6 +19,7 @@ class Finding:
     line: int = 0
     question: str = ""
     quiz: str = ""
+    about: str = ""  # the other question the finding names (whose answer shows, say)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else (self.path or "-")

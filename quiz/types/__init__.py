@@ -17,7 +17,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-Report = Callable[..., None]  # report(message, key=None): key names the field at fault
+from .lint import Secret, words
+
+# report(message, field=None): ``field`` is the path of the entry's field at fault, a key
+# or a row of a list ("answer", "choices[2]", "pairs[0]"); the line is its key's.
+Report = Callable[..., None]
 
 QUESTION_TYPES: dict[str, QuestionType] = {}
 
@@ -125,6 +129,40 @@ class QuestionType(ABC):
     def marked_parts(self, data: dict, answer: Any) -> list[MarkedPart]:
         """Each part of ``answer``, marked right or wrong; empty for one-piece answers."""
         return []
+
+    # -- The bank lint's hooks (quiz.banklint; docs/lint.md), in the terms of types.lint.
+    # All optional: a type without them is linted by its prompt and its correct answer.
+
+    # Two questions of this type with the same answer ask the same fact when their
+    # prompts share this fraction of their words.
+    duplicate_overlap: ClassVar[float] = 0.4
+
+    def shown(self, data: dict) -> list[tuple[str, str]]:
+        """What a learner sees besides the prompt, as (kind, text): the choices, items or
+        pairs in which another question's answer could show."""
+        return []
+
+    def secrets(self, data: dict, prompt: str) -> list[Secret]:
+        """What the question asks a learner for, which text elsewhere could give away."""
+        return []
+
+    def fact(self, data: dict) -> frozenset[str]:
+        """The right answer, comparable across questions and types (two questions with
+        the same fact and much the same prompt are duplicates)."""
+        return frozenset({words(self.correct(data))})
+
+    def keyed_texts(self, data: dict) -> list[str]:
+        """The keyed answers as texts a quiz's description could name."""
+        return []
+
+    def cues(self, data: dict, prompt: str) -> list[tuple[str, str]]:
+        """What lets a learner guess without knowing, as (severity, message)."""
+        return []
+
+    def keyed_position(self, data: dict) -> int | None:
+        """Where the keyed option stands among the options as written, for the check that
+        a file varies it; None for a type without a single keyed option."""
+        return None
 
 
 def text_of(value: Any) -> str:

@@ -12,6 +12,7 @@ from wtforms.validators import Length
 
 from . import MarkedPart, QuestionType, field_tokens, register, shuffled, text_of, token_index
 from .forms import PairForm, QuestionForm, fill_rows, lines_of, row_source, source_rows
+from .lint import Secret, words
 
 
 class MatchingForm(QuestionForm):
@@ -64,7 +65,7 @@ class Matching(QuestionType):
         for n, pair in enumerate(pairs, start=1):
             if not isinstance(pair, Mapping) or not text_of(pair.get("left")) \
                     or not text_of(pair.get("right")):
-                report(f"pair {n} needs both 'left' and 'right'", "pairs")
+                report(f"pair {n} needs both 'left' and 'right'", f"pairs[{n - 1}]")
                 continue
             lefts.append(text_of(pair["left"]).casefold())
             rights.append(text_of(pair["right"]).casefold())
@@ -164,3 +165,14 @@ class Matching(QuestionType):
             a, b = rng.sample(range(count), 2)
             answer[str(a)], answer[str(b)] = b, a
         return answer
+
+    def shown(self, data):
+        return [("pair", t) for t in data["lefts"] + data["rights"]]
+
+    def secrets(self, data, prompt):
+        return [Secret("pair", f"{left} = {right}", words(left), words(right))
+                for left, right in zip(data["lefts"], data["rights"], strict=False)]
+
+    def fact(self, data):
+        return frozenset(f"{words(a)}={words(b)}" for a, b in zip(
+            data["lefts"], data["rights"], strict=False))

@@ -9,8 +9,18 @@ from wtforms import FieldList, FormField, TextAreaField
 from wtforms.validators import Length
 
 from . import MarkedPart, QuestionType, field_tokens, register, shuffled, text_of, token_index
-from .choices import check_choices, choice_data, choice_entries, picked_feedback
+from .choices import (
+    LONGER,
+    catch_all_cues,
+    check_choices,
+    choice_data,
+    choice_entries,
+    choices_shown,
+    keyed_secrets,
+    picked_feedback,
+)
 from .forms import ChoiceForm, ChoicesMixin, QuestionForm, lines_of
+from .lint import WARNING, trimmed
 
 
 class MultipleResponseForm(ChoicesMixin, QuestionForm):
@@ -42,9 +52,10 @@ class MultipleResponse(QuestionType):
             report("missing field 'answers' (the texts of every correct choice)", "answers")
             return
         folded = [t.casefold() for t in texts]
-        for answer in answers:
+        for index, answer in enumerate(answers):
             if texts and text_of(answer).casefold() not in folded:
-                report(f"the answer '{text_of(answer)}' is not among the choices", "answers")
+                report(f"the answer '{text_of(answer)}' is not among the choices",
+                       f"answers[{index}]")
         if texts and len({text_of(a).casefold() for a in answers}) >= len(texts):
             report("every choice is correct; a multiple-response question needs a wrong one",
                    "answers")
@@ -117,3 +128,26 @@ class MultipleResponse(QuestionType):
         wrong = [i for i in range(len(data["choices"])) if i not in correct]
         kept = [i for i in correct if rng.random() < 0.5]
         return sorted(set(kept) | {rng.choice(wrong)})
+
+    def shown(self, data):
+        return choices_shown(data)
+
+    def secrets(self, data, prompt):
+        # One of several keyed choices, a single plain word ("Planning", "Media") tells
+        # little when seen elsewhere; a name or number ("Afghanistan", "2006") still does.
+        return keyed_secrets(data, prompt, data["correct"], least=2)
+
+    def fact(self, data):
+        return frozenset(trimmed(data["choices"][i]["text"]) for i in data["correct"])
+
+    def cues(self, data, prompt):
+        found = catch_all_cues(data)
+        choices, correct = [c["text"] for c in data["choices"]], data["correct"]
+        if len(choices) > len(correct):
+            keyed = [len(choices[i]) for i in correct]
+            others = [len(t) for i, t in enumerate(choices) if i not in correct]
+            if min(keyed) > max(others) and sum(keyed) / len(keyed) >= \
+                    LONGER * sum(others) / len(others):
+                found.append((WARNING, "every keyed choice is longer than every other; make "
+                              "the options alike"))
+        return found

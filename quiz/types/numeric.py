@@ -13,6 +13,7 @@ from wtforms.validators import Length
 
 from . import QuestionType, register, text_of
 from .forms import QuestionForm, number_of
+from .lint import ERROR, Secret, number_texts, words
 
 MAX_LENGTH = 60
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
@@ -164,3 +165,18 @@ class Numeric(QuestionType):
         value = data["answer"] if right else data["answer"] + rng.choice([-2, -1, 1, 2]) * max(
             1, data["tolerance"] * 3)
         return f"{value:g}"
+
+    def secrets(self, data, prompt):
+        return [Secret("recall", t, words(t)) for t in number_texts(data["answer"])]
+
+    def fact(self, data):
+        return frozenset({words(number_texts(data["answer"])[0])})
+
+    def keyed_texts(self, data):
+        return [str(data["answer"])]
+
+    def cues(self, data, prompt):
+        if any(parse_number(e) == data["answer"] for e in HINT_EXAMPLES):
+            return [(ERROR, f"the answer {data['answer']:g} is an example in the answer "
+                            "box's hint")]
+        return []

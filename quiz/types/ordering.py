@@ -13,6 +13,7 @@ from wtforms import FieldList, FormField
 
 from . import MarkedPart, QuestionType, field_tokens, register, text_of
 from .forms import ItemForm, QuestionForm, fill_rows, row_source, source_rows
+from .lint import words
 
 
 def _item_text(item) -> str:
@@ -62,7 +63,7 @@ class Ordering(QuestionType):
         texts = [_item_text(i) for i in items]
         for n, text in enumerate(texts, start=1):
             if not text:
-                report(f"item {n} has no text", "items")
+                report(f"item {n} has no text", f"items[{n - 1}]")
         if len({t.casefold() for t in texts}) < len(texts):
             report("two items have the same text", "items")
 
@@ -140,3 +141,9 @@ class Ordering(QuestionType):
             if rng.random() < 0.4:
                 rng.shuffle(order)
         return order
+
+    def shown(self, data):
+        return [("item", t) for t in data["items"]]
+
+    def fact(self, data):
+        return frozenset({" | ".join(words(t) for t in data["items"])})

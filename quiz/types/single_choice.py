@@ -5,8 +5,18 @@ from wtforms import FieldList, FormField, StringField
 from wtforms.validators import Length
 
 from . import QuestionType, field_tokens, register, shuffled, text_of, token_index
-from .choices import check_choices, choice_data, choice_entries, picked_feedback
+from .choices import (
+    LONGER,
+    catch_all_cues,
+    check_choices,
+    choice_data,
+    choice_entries,
+    choices_shown,
+    keyed_secrets,
+    picked_feedback,
+)
 from .forms import ChoiceForm, ChoicesMixin, QuestionForm
+from .lint import WARNING, spelled_out_cue, trimmed
 
 
 class SingleChoiceForm(ChoicesMixin, QuestionForm):
@@ -85,3 +95,30 @@ class SingleChoice(QuestionType):
     def simulate(self, data, layout, rng, right):
         wrong = [i for i in range(len(data["choices"])) if i != data["correct"]]
         return data["correct"] if right else rng.choice(wrong)
+
+    def shown(self, data):
+        return choices_shown(data)
+
+    def secrets(self, data, prompt):
+        return keyed_secrets(data, prompt, [data["correct"]], least=1)
+
+    def fact(self, data):
+        return frozenset({trimmed(data["choices"][data["correct"]]["text"])})
+
+    def keyed_texts(self, data):
+        return [data["choices"][data["correct"]]["text"]]
+
+    def cues(self, data, prompt):
+        found = catch_all_cues(data)
+        choices = [c["text"] for c in data["choices"]]
+        if len(choices) > 1:
+            keyed = choices[data["correct"]]
+            longest = max(len(t) for i, t in enumerate(choices) if i != data["correct"])
+            if len(keyed) >= LONGER * longest and len(keyed) - longest >= 10:
+                found.append((WARNING, f"the keyed choice ({len(keyed)} characters) is much "
+                              f"longer than every other ({longest} at most); make the "
+                              "options alike"))
+        return found + spelled_out_cue(self.keyed_texts(data), prompt)
+
+    def keyed_position(self, data):
+        return data["correct"]

@@ -8,6 +8,12 @@ from wtforms.validators import Length
 
 from . import QuestionType, register, text_of
 from .forms import QuestionForm, options
+from .lint import WARNING, words
+
+# Words that make a statement absolute: true/false questions built on them are nearly always
+# false, and learners know it.
+ABSOLUTES = ("only", "always", "never", "none", "solely", "exclusively", "entirely",
+             "completely", "nothing", "nobody", "no one", "every")
 
 
 class TrueFalseForm(QuestionForm):
@@ -100,3 +106,13 @@ class TrueFalse(QuestionType):
 
     def simulate(self, data, layout, rng, right):
         return data["correct"] if right else not data["correct"]
+
+    duplicate_overlap = 0.6  # two statements share many words and still differ
+
+    def fact(self, data):
+        return frozenset({f" {str(data['correct']).lower()} "})
+
+    def cues(self, data, prompt):
+        said = [w for w in ABSOLUTES if f" {w} " in words(prompt)]
+        return [(WARNING, f"the statement says '{said[0]}': absolute statements are guessed "
+                 "false; state the fact the text gives")] if said else []
