@@ -19,6 +19,7 @@ from . import (
     learner,
     loginthrottle,
     security,
+    worker,
 )
 from .config import ROOT, configure
 from .extensions import csrf, db, login_manager
@@ -41,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     for module in (auth, account, documents, learner, instructor, authoring):
         app.register_blueprint(module.bp)
     cli.init_app(app)
+    worker.init_app(app)
     _register_error_pages(app)
     return app
 
