@@ -235,7 +235,8 @@ def write_edition(plan: EditionPlan, written=None) -> None:
     The paragraphs, the document's edition and the flags are switched at once. Questions
     whose quote moved are held out of new attempts ("needs review") in that same switch
     and come back with their new version, one by one: ``written(n)``, when given, is
-    called after each with how many are written, and a job commits its batches there.
+    called after the switch (0) and after each question with how many are written; a
+    job commits its batches there.
     Stopped halfway, every question is either re-anchored or held for review.
     """
     document = db.session.get(Document, plan.document_id)
@@ -261,6 +262,8 @@ def write_edition(plan: EditionPlan, written=None) -> None:
                 "its new version citing the new place is being written. If this stays, "
                 "open the question and save it.")))
     db.session.flush()
+    if written is not None:
+        written(0)  # the switch, in a batch of its own if it took long
     paragraphs = {p.number: p for p in db.session.execute(
         db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
     origin = f"edition {plan.report.edition}: re-anchored"
