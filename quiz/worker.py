@@ -8,6 +8,9 @@ run tasks at once in the request (huey's immediate mode, ``TASK_QUEUE_IMMEDIATE`
 from __future__ import annotations
 
 import logging
+# serve starts the development server, our own fixed command line (no shell, no input).
+import subprocess  # nosec B404
+import sys
 import threading
 from pathlib import Path
 
@@ -77,6 +80,22 @@ def worker_command(workers: int) -> None:
     current_app.extensions["quiz-jobs"].huey.create_consumer(workers=workers, periodic=False).run()
 
 
+@click.command("serve")
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def serve_command(port: int) -> None:
+    """Run the development server and the job worker together; Ctrl-C stops both."""
+    # The server is `flask run` in a process of its own, so each keeps its own signals.
+    command = [sys.executable, "-m", "flask", "--app", "quiz", "run", "--port", str(port)]
+    server = subprocess.Popen(command)  # nosec B603
+    try:
+        worker_command.callback(workers=1)
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def init_app(app: Flask) -> None:
     app.extensions["quiz-jobs"] = JobQueue(app)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(serve_command)
