@@ -8,8 +8,7 @@ run tasks at once in the request (huey's immediate mode, ``TASK_QUEUE_IMMEDIATE`
 from __future__ import annotations
 
 import logging
-# serve starts the development server, our own fixed command line (no shell, no input).
-import subprocess  # nosec B404
+import subprocess  # nosec B404: serve runs our own fixed command line, no shell, no input
 import sys
 import threading
 from pathlib import Path
