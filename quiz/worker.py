@@ -88,7 +88,7 @@ def serve_command(port: int) -> None:
     command = [sys.executable, "-m", "flask", "--app", "quiz", "run", "--port", str(port)]
     server = subprocess.Popen(command)  # nosec B603
     try:
-        worker_command.callback(workers=1)
+        click.get_current_context().invoke(worker_command, workers=1)
     finally:
         server.terminate()
         server.wait()

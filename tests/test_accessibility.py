@@ -58,7 +58,7 @@ if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
 class Visit:
     """How to reach a page: its path, who is logged in, and any steps after it loads."""
 
-    path: str  # {done}, {open}, {cite} and {ann} are filled in from the seeded data
+    path: str  # {done}, {open}, {cite}, {ann}, {running}, {imported}: from the seeded data
     user: str | None = None
     then: Callable | None = None
 
