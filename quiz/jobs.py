@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 # A batch stops taking work once its transaction has run this long: with the question
 # that crosses it and the commit, a batch holds the write lock well under 200 ms.
 BATCH_SECONDS = 0.08
+PAUSE = 1.0  # after each batch, the job waits this many times as long as it wrote
 SHOWN = 50  # questions listed by key in a result; the rest are counted
 
 
@@ -36,6 +37,8 @@ class Batches:
     def start(self, total: int, partial: Callable[[int], dict]) -> None:
         """``partial(n)``: the result to record if the job fails after n units are written."""
         self.partial = partial
+        db.session.connection()  # timed from here: the check or plan before wrote nothing
+        self.started = time.perf_counter()
         db.session.execute(db.update(Job).filter_by(id=self.job_id).values(total=total))
         self.commit(0)
 
@@ -49,6 +52,10 @@ class Batches:
         took = time.perf_counter() - self.started
         log.info("job %s: batch to %d written in %.1f ms", self.job_id, done, took * 1000)
         self.committed = done
+        # Then the write lock is left to others for as long as the batch held it: taken
+        # back at once, it would go to the job again and again before the learners'
+        # saves waiting for it (flock is not first come, first served).
+        time.sleep(took * PAUSE)
         # The next batch's transaction begins here (on SQLite, once the write lock is
         # ours), so waiting for the learners' saves does not count against the batch.
         db.session.connection()
