@@ -52,6 +52,7 @@ from tests.loadclient import Learner, Refused  # noqa: E402
 
 PASSWORD = "correct horse battery"
 ANSWERS = ["PSOTC", "psotc", "NATO", "SHAPE", "EUFOR"]
+BEFORE, AFTER = 20, 15  # seconds of saving before and after the jobs, to compare
 BATCH_LINE = re.compile(r"job (\d+): batch to (\d+) written in ([\d.]+) ms")
 
 
@@ -153,7 +154,7 @@ def learner_loop(started_learner: tuple, n: int, stop: threading.Event, saves: l
             status, body = 599, None  # no answer at all: counted with the errors
         took = time.perf_counter() - started
         with lock:
-            saves.append((took, status))
+            saves.append((took, status, started))
         if status == 200 and body:
             sequence = body["sequence"]
         stop.wait(rng.uniform(0.2, 1.0))
@@ -194,7 +195,8 @@ def main() -> None:
                    for n, learner in enumerate(learners)]
         for thread in threads:
             thread.start()
-        time.sleep(5)  # the learners are saving
+        time.sleep(BEFORE)  # the learners alone: the machine's own figures, to compare
+        jobs_started = time.perf_counter()
         teacher = Learner("127.0.0.1", port, "teacher")
         teacher.log_in(PASSWORD)
         data = gift(args.questions)
@@ -211,7 +213,8 @@ def main() -> None:
         assert status == 302, f"the edition was refused ({status})"
         import_job, import_wait = follow(teacher, imported_at)
         edition_job, edition_wait = follow(teacher, edited_at)
-        time.sleep(2)  # a few saves after the jobs, for comparison
+        jobs_ended = time.perf_counter()
+        time.sleep(AFTER)  # and again after the jobs
         stop.set()
         for thread in threads:
             thread.join()
@@ -220,16 +223,24 @@ def main() -> None:
         for process in (worker, server):
             process.send_signal(signal.SIGTERM)
             process.wait(30)
-    times = sorted(took for took, _status in saves)
-    errors = sum(1 for _took, status in saves if status >= 500)
+    during = [(took, status) for took, status, at in saves if jobs_started <= at < jobs_ended]
+    times = sorted(took for took, _status in during)
+    errors = sum(1 for _took, status, _at in saves if status >= 500)
     batches = [float(m.group(3)) for m in BATCH_LINE.finditer((scratch / "worker.log")
                                                                 .read_text())]
     p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
     print(f"{args.learners} learners, gunicorn {args.workers} sync workers + 1 job worker, "
           f"SQLite; scratch {scratch}")
-    print(f"saves: {len(times)}; latency median {statistics.median(times) * 1000:.0f} ms, "
+    for label, chosen in (("before the jobs", lambda at: at < jobs_started),
+                          ("after the jobs", lambda at: at >= jobs_ended)):
+        alone = sorted(took for took, _status, at in saves if chosen(at))
+        if alone:
+            print(f"saves {label}: {len(alone)}; latency median "
+                  f"{statistics.median(alone) * 1000:.0f} ms, max {alone[-1] * 1000:.0f} ms")
+    print(f"saves while the jobs ran: {len(times)}; latency median "
+          f"{statistics.median(times) * 1000:.0f} ms, "
           f"p99 {p99 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms; over 1 s: "
-          f"{sum(1 for t in times if t > 1)}; 5xx: {errors}")
+          f"{sum(1 for t in times if t > 1)}; 5xx (whole run): {errors}")
     print(f"import of {args.questions} questions ({len(data) / 1024:.0f} KiB): request "
           f"{import_request:.1f} s (checking the file), job {import_job['state']} "
           f"({import_job['done']}/{import_job['total']}) after {import_wait:.1f} s more")
