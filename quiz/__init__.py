@@ -21,6 +21,7 @@ from . import (
     learner,
     loginthrottle,
     security,
+    worker,
 )
 from .config import ROOT, configure
 from .extensions import csrf, db, login_manager
@@ -44,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
                    admin):
         app.register_blueprint(module.bp)
     cli.init_app(app)
+    worker.init_app(app)
     _register_error_pages(app)
     return app
 

@@ -54,6 +54,9 @@ def configure(app: Flask, overrides: dict | None) -> None:
         # A login unused this long ends, on the server too (auth.keep_alive).
         SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "120") or 120),
         WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session: long quizzes stay valid
+        # Where queued jobs wait (quiz/worker.py): empty is instance/jobs.sqlite3.
+        TASK_QUEUE_URL=os.environ.get("TASK_QUEUE_URL", ""),
+        TASK_QUEUE_IMMEDIATE=False,  # the tests run each job in the request that queues it
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         PASSWORD_HASH_METHOD=HASH_METHOD,
     )

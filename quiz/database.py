@@ -21,6 +21,8 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Set while a request that otherwise only reads runs a write transaction of its own.
 _writing: ContextVar[bool] = ContextVar("writing", default=False)
+# Set while a POST or a job reads at length before it writes (read_transaction).
+_reading: ContextVar[bool] = ContextVar("reading", default=False)
 
 
 def begin_statement() -> str:
@@ -28,6 +30,8 @@ def begin_statement() -> str:
     # when another writer got in between, whatever the busy timeout; IMMEDIATE waits
     # instead. So a request that may write begins IMMEDIATE, and one that only reads
     # (GET, HEAD, OPTIONS) never writes in its transaction.
+    if _reading.get():
+        return "BEGIN"
     if has_request_context() and request.method in READ_ONLY_METHODS \
             and not _writing.get():
         return "BEGIN"
@@ -53,6 +57,23 @@ def write_transaction():
         raise
     finally:
         _writing.reset(token)
+
+
+@contextmanager
+def read_transaction():
+    """Run the block in a transaction that only reads, ended at the block's end.
+
+    For work that reads and then thinks for seconds before it writes (checking an upload,
+    planning a new edition): on SQLite its transaction begins deferred, so it holds no
+    write lock while it works. What it wrote so far is committed first.
+    """
+    db.session.commit()
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        _reading.reset(token)
 
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"

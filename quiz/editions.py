@@ -37,7 +37,7 @@ from .models import (
     QuestionVersion,
 )
 from .textmatch import content_hash, normalise, slugify
-from .versions import Revision, write_versions
+from .versions import write_version
 
 
 class DocumentError(ValueError):
@@ -173,18 +173,46 @@ def _pair_edited(old: list[Paragraph], new: list[Block]) -> dict[int, int]:
     return found
 
 
+@dataclass
+class EditionPlan:
+    """A new edition worked out in memory, from reads only: what write_edition will write.
+
+    Plain values (no rows), so it outlives the transaction that read them.
+    """
+
+    document_id: int
+    blocks: list[Block]
+    aligned: dict[int, int]  # old paragraph id -> new number
+    report: EditionReport
+    rewrites: list[tuple[int, QuestionSpec]] = field(default_factory=list)  # question id
+    flags: list[tuple[int, str, dict]] = field(default_factory=list)  # id, note, detail
+    text: str | None = None  # the new source, when it is kept with the document
+    fmt: str | None = None
+
+
 def new_edition(document: Document, text: str, fmt: str | None = None) -> EditionReport:
     """Replace the document's text and re-anchor every question citing it."""
+    plan = plan_edition(document, text, fmt)
+    write_edition(plan)
+    return plan.report
+
+
+def plan_edition(document: Document, text: str, fmt: str | None = None) -> EditionPlan:
+    """The new edition of ``document`` from ``text``, worked out without writing."""
     fmt = fmt or document.format
-    report = apply_edition(document, parse_text(text, fmt))
-    document.source_text, document.source_hash = text, content_hash(text)
-    document.format = fmt
-    db.session.flush()
-    return report
+    plan = plan_blocks(document, parse_text(text, fmt))
+    plan.text, plan.fmt = text, fmt
+    return plan
 
 
 def apply_edition(document: Document, blocks: list[Block]) -> EditionReport:
     """Give the document the paragraphs ``blocks`` and re-anchor its questions' citations."""
+    plan = plan_blocks(document, blocks)
+    write_edition(plan)
+    return plan.report
+
+
+def plan_blocks(document: Document, blocks: list[Block]) -> EditionPlan:
     rows = db.session.execute(db.select(Paragraph).filter_by(document_id=document.id)
                               .order_by(Paragraph.number)).scalars().all()
     old_text = {p.id: (p.number, p.text) for p in rows}
@@ -196,11 +224,55 @@ def apply_edition(document: Document, blocks: list[Block]) -> EditionReport:
                          and by_number[aligned[p.id]].hash != p.hash)
     report.added = len(blocks) - len(aligned)
     report.removed = len(live) - len(aligned)
-    _renumber(document, rows, blocks, aligned)
-    document.edition = report.edition
-    _reanchor(document, blocks, aligned, old_text, report)
+    plan = EditionPlan(document.id, blocks, aligned, report)
+    _reanchor(document, plan, old_text)
+    return plan
+
+
+def write_edition(plan: EditionPlan, written=None) -> None:
+    """Write a planned edition: the paragraphs, then each re-anchored question.
+
+    The paragraphs, the document's edition and the flags are switched at once. Questions
+    whose quote moved are held out of new attempts ("needs review") in that same switch
+    and come back with their new version, one by one: ``written(n)``, when given, is
+    called after the switch (0) and after each question with how many are written; a
+    job commits its batches there.
+    Stopped halfway, every question is either re-anchored or held for review.
+    """
+    document = db.session.get(Document, plan.document_id)
+    rows = db.session.execute(db.select(Paragraph).filter_by(document_id=document.id)
+                              .order_by(Paragraph.number)).scalars().all()
+    _renumber(document, rows, plan.blocks, plan.aligned)
+    document.edition = plan.report.edition
+    if plan.text is not None:
+        document.source_text, document.source_hash = plan.text, content_hash(plan.text)
+        document.format = plan.fmt
+    for question_id, note, detail in plan.flags:
+        question = db.session.get(Question, question_id)
+        if question.status != RETIRED:
+            question.status = NEEDS_REVIEW
+        question.note, question.detail = note, detail
+    held = [question_id for question_id, _spec in plan.rewrites]
+    for start in range(0, len(held), 500):
+        db.session.execute(
+            db.update(Question).where(Question.id.in_(held[start:start + 500]),
+                                      Question.status != RETIRED)
+            .values(status=NEEDS_REVIEW, detail=None, note=(
+                f"Edition {plan.report.edition} of the document moved its evidence quote; "
+                "its new version citing the new place is being written. If this stays, "
+                "open the question and save it.")))
     db.session.flush()
-    return report
+    if written is not None:
+        written(0)  # the switch, in a batch of its own if it took long
+    paragraphs = {p.number: p for p in db.session.execute(
+        db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
+    origin = f"edition {plan.report.edition}: re-anchored"
+    for n, (question_id, spec) in enumerate(plan.rewrites, start=1):
+        question = db.session.get(Question, question_id)
+        write_version(question, spec, origin, paragraphs=paragraphs)
+        if written is not None:
+            written(n)  # a commit there expires the paragraphs: each reloads when next cited
+    db.session.flush()
 
 
 def _renumber(document, rows, blocks, aligned) -> None:
@@ -232,18 +304,16 @@ def _renumber(document, rows, blocks, aligned) -> None:
     db.session.flush()
 
 
-def _reanchor(document, blocks, aligned, old_text, report) -> None:
+def _reanchor(document, plan: EditionPlan, old_text) -> None:
     # Each paragraph normalised once; a quote is looked for with str's own search, in its
     # paragraph first, then outwards from there: no paragraph normalised per quote.
+    blocks, aligned, report = plan.blocks, plan.aligned, plan.report
     texts = {b.number: normalise(b.text) for b in blocks if b.kind != HEADING}
     by_old = {number: pid for pid, (number, _text) in old_text.items()}
     questions = db.session.execute(db.select(Question).filter_by(document_id=document.id)
                                    .options(selectinload(Question.current)
                                             .selectinload(QuestionVersion.citations))
                                    ).scalars().all()
-    paragraphs = {p.number: p for p in db.session.execute(
-        db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
-    revisions = []
     for question in questions:
         version = question.current
         if version is None or not version.citations or question.status == DRAFT:
@@ -265,15 +335,14 @@ def _reanchor(document, blocks, aligned, old_text, report) -> None:
                                    target))
                 specs.append(CitationSpec(target, citation.quote, citation.part))
         if flags:
-            _flag(question, flags, old_text, by_old, version, report.edition)
+            plan.flags.append((question.id, *_flag(flags, old_text, by_old, version,
+                                                   report.edition)))
             report.flagged += flags
         elif moves:
-            revisions.append(Revision(question, _spec(question, version, specs, document.slug),
-                                      f"edition {report.edition}: re-anchored"))
+            plan.rewrites.append((question.id, _spec(question, version, specs, document.slug)))
             report.moved += moves
         else:
             report.unchanged_questions += 1
-    write_versions(revisions, {document.id: paragraphs})
 
 
 def _nearest(texts: dict[int, str], needle: str, number: int, last: int) -> int | None:
@@ -295,14 +364,13 @@ def _spec(question, version, citations, slug) -> QuestionSpec:
                         document=slug, path="", line=0)
 
 
-def _flag(question, flags, old_text, by_old, version, edition) -> None:
-    if question.status != RETIRED:
-        question.status = NEEDS_REVIEW
+def _flag(flags, old_text, by_old, version, edition) -> tuple[str, dict]:
+    """The note and detail of a question whose quote is no longer found."""
     where = ", ".join(f"p{f.old}" + (f" ({f.part})" if f.part else "") for f in flags)
-    question.note = (f"Edition {edition} of the document: the evidence quote is no longer "
-                     f"found ({where}). Choose a paragraph and quote, or retire the question.")
+    note = (f"Edition {edition} of the document: the evidence quote is no longer "
+            f"found ({where}). Choose a paragraph and quote, or retire the question.")
     texts = {c.paragraph_id: c.checked_text for c in version.citations}
-    question.detail = {"edition": edition, "flags": [
+    return note, {"edition": edition, "flags": [
         {"part": f.part, "quote": f.quote, "old": f.old, "new": f.new,
          "old_text": texts.get(by_old.get(f.old), old_text.get(by_old.get(f.old), ("", ""))[1])}
         for f in flags]}

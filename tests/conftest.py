@@ -85,6 +85,7 @@ def make_app(tmp_path: Path, questions_dir: Path | None = None, **config):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # tests check logins, not hash strength
         "SQLALCHEMY_DATABASE_URI": fresh_database_url(tmp_path),
         "QUESTIONS_DIR": str(questions_dir or ROOT / "questions"),
+        "TASK_QUEUE_IMMEDIATE": True,  # jobs run in the request that queues them
     }
     settings.update(config)
     app = create_app(settings)

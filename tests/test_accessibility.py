@@ -4,6 +4,7 @@ PAGES below lists every kind of page once; each check runs over all of them.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from quiz.extensions import db
-from quiz.models import Course, User
+from quiz.models import Course, Job, User
 from tests.answering import choose, match, order
 from tests.browser import CHROMIUM, serve
 from tests.browser import chromium as shared_chromium
@@ -57,7 +58,7 @@ if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
 class Visit:
     """How to reach a page: its path, who is logged in, and any steps after it loads."""
 
-    path: str  # {done}, {open}, {cite}, {ann}, {join} and {preview}: from the seeded data
+    path: str  # {done}, {open}, {cite}, {ann}, {join}, {preview}, {running}, {imported}
     user: str | None = None
     then: Callable | None = None
 
@@ -124,6 +125,9 @@ PAGES = {
     "authoring: a new edition": Visit("/instructor/authoring/documents/nato-bih/edition",
                                       "ines"),
     "authoring: import and export": Visit("/instructor/authoring/transfer", "ines"),
+    "authoring: jobs": Visit("/instructor/authoring/jobs", "ines"),
+    "authoring: a job in progress": Visit("/instructor/authoring/jobs/{running}", "ines"),
+    "authoring: a job's result": Visit("/instructor/authoring/jobs/{imported}", "ines"),
     "instructor: a learner's review": Visit("/attempts/{done}/review", "ines"),
     "instructor: an attempt in progress": Visit("/attempts/{open}/review", "ines"),
     "courses: list": Visit("/instructor/courses", "ines"),
@@ -177,11 +181,19 @@ def _seed(app) -> dict[str, int]:
     review = client.get(f"{done}/review").text
     opened = start()
     answer(opened, 1, choose("2006"))
+    imported = _import_job(app)
     with app.app_context():
         ann = db.session.execute(db.select(User.id).filter_by(username="ann")).scalar_one()
         join = db.session.execute(db.select(Course.enrolment_code)).scalar_one()
+        ines = db.session.execute(db.select(User.id).filter_by(username="ines")).scalar_one()
+        running = Job(kind="import", owner_id=ines, state="running", done=4160, total=20000,
+                      title="Import of bulk.gift into Relations with Bosnia and Herzegovina")
+        db.session.add(running)
+        db.session.commit()
+        running = running.id
     preview = _instructor_seed(app)
     return {"ann": ann, "join": join, "done": int(done.rsplit("/", 1)[1]), "preview": preview,
+            "running": running, "imported": imported,
             "open": int(opened.rsplit("/", 1)[1]),
             "cite": int(re.search(r'href="/documents/nato-bih\?cite=(\d+)#p12"', review)[1])}
 
@@ -192,12 +204,17 @@ NEW_QUESTION = {"prompt": "When did it join PfP?", "choices-0-text": "2006",
                 "source-0-quote": "joined the Partnership for Peace (PfP) programme in 2006"}
 
 
-def _instructor_seed(app) -> int:
-    """Ines writes a draft and an exam-only draft, closes two-random and opens a preview."""
+def _as_ines(app):
     client = app.test_client()
     page = client.get("/login")
     client.post("/login", data={"username": "ines", "password": PASSWORD,
                                 "csrf_token": csrf_token(page.text)})
+    return client
+
+
+def _instructor_seed(app) -> int:
+    """Ines writes a draft and an exam-only draft, closes two-random and opens a preview."""
+    client = _as_ines(app)
     url = "/instructor/authoring/questions/new?document=nato-bih&type=single_choice"
     for key, extra in (("new-pfp", {}), ("exam-pfp", {"exam_only": "y"})):
         page = client.get(url)
@@ -210,6 +227,18 @@ def _instructor_seed(app) -> int:
     preview = client.post("/instructor/authoring/quizzes/all-types/preview",
                           data={"csrf_token": csrf_token(page.text)}).location
     return int(preview.rsplit("/", 1)[1])
+
+
+def _import_job(app) -> int:
+    """An import run as a job (at once, in the tests) by ines: the job's number."""
+    client = _as_ines(app)
+    page = client.get("/instructor/authoring/transfer")
+    gift = b"::year-ifor::When did IFOR begin?{=1995 ~1996 ~2004}\n\n" \
+           b"::year-sfor::When did SFOR begin?{=1996 ~1995 ~2004}\n"
+    location = client.post("/instructor/authoring/transfer", data={
+        "csrf_token": csrf_token(page.text), "format": "gift", "document": "nato-bih",
+        "file": (io.BytesIO(gift), "forces.gift")}, content_type="multipart/form-data").location
+    return int(location.rsplit("/", 1)[1])
 
 
 def _raise_server_error():

@@ -100,7 +100,8 @@ def import_upload(teacher, data: bytes, name: str, fmt: str = "aiken"):
     page = teacher.get("/instructor/authoring/transfer")
     return teacher.post("/instructor/authoring/transfer", data={
         "csrf_token": csrf_token(page.text), "format": fmt, "document": "nato-bih",
-        "file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+        "file": (io.BytesIO(data), name)}, content_type="multipart/form-data",
+        follow_redirects=True)
 
 
 def test_an_aiken_question_with_more_than_26_options_is_refused_with_its_line(app, teacher):

@@ -346,9 +346,10 @@ def test_import_and_export_in_the_browser(typed, tmp_path):
     data = {"csrf_token": csrf_token(page.text), "format": "gift", "document": "nato-bih",
             "file": (io.BytesIO(b"::new-q::Year?{=2006 ~2010}\n"), "new.gift")}
     response = client.post("/instructor/authoring/transfer", data=data,
-                           content_type="multipart/form-data")
+                           content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 200
     assert "Imported 1 question(s) as drafts that need a source." in response.text
+    assert "<strong class=\"job-state job-done\">Done</strong>" in response.text
     data["file"] = (io.BytesIO(b"::bad::Year?{=2006 ~2010\n"), "bad.gift")
     response = client.post("/instructor/authoring/transfer", data=data,
                            content_type="multipart/form-data")

@@ -1,7 +1,7 @@
 """response flags: a learner marks a question of an open attempt to come back to
 
 Revision ID: 0804
-Revises: 0802
+Revises: 0803
 Create Date: 2026-11-30 23:40:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0804'
-down_revision = '0802'
+down_revision = '0803'
 branch_labels = None
 depends_on = None
 

@@ -12,11 +12,14 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from ..courses import courses_taught
-from ..editions import DocumentError, add_document, new_edition  # here: create_app stays quick
+from ..database import read_transaction
+from ..editions import DocumentError, add_document, parse_text
 from ..extensions import db
 from ..models import NEEDS_REVIEW, STATUS_LABELS, Document, Paragraph, Question
 from ..types.forms import options
+from ..worker import submit
 from .blueprint import bp
+from .jobs import queue
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
 FORMAT_CHOICES = [("auto", "From the file name (.md is Markdown)"), ("text", "Plain text"),
@@ -125,14 +128,19 @@ def new_document_edition(slug: str):
         try:
             text, guessed = read_upload(form.file.data)
             fmt = guessed if form.format.data == "auto" else form.format.data
-            report = new_edition(document, text, fmt)
+            with read_transaction():  # parsed here, so its errors show at once
+                paragraphs = len(parse_text(text, fmt))
+                title = f"Edition {document.edition + 1} of {document.title}"
         except (UploadError, DocumentError) as exc:
             form.file.errors = [*form.file.errors, str(exc)]
         else:
+            job = queue("edition", title, {"document_id": document.id, "format": fmt,
+                                           "paragraphs": paragraphs})
+            db.session.flush()
+            job_id = job.id
             db.session.commit()
-            flash(report.summary(), "success")
-            return render_template("authoring/edition_report.html", document=document,
-                                   report=report)
+            submit(job_id, text.encode("utf-8"))
+            return redirect(url_for("authoring.job_view", job_id=job_id))
     return render_template("authoring/document_edition.html", form=form, document=document), \
         400 if form.is_submitted() else 200
 

@@ -1,17 +1,20 @@
 """Imports and exports in the browser: the same formats and checks as the commands."""
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField
 
+from ..database import read_transaction
 from ..extensions import db
 from ..interchange import EXPORT_FORMATS, IMPORT_FORMATS, export_questions
-from ..interchange.imports import ImportFailed, import_file
+from ..interchange.imports import ImportFailed, check_file
 from ..models import Document
 from ..types.forms import options
+from ..worker import submit
 from .blueprint import bp
+from .jobs import queue
 
 FORMAT_LABELS = {"yaml": "Bank YAML (reads back with bank load)", "gift": "GIFT (Moodle)",
                  "moodle-xml": "Moodle XML", "aiken": "Aiken (single choice only)"}
@@ -35,7 +38,7 @@ def transfer():
     documents = _documents()
     form = ImportForm()
     form.document.choices = options((d.slug, d.title) for d in documents)
-    report, errors, status = None, [], 200
+    errors, status = [], 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -46,16 +49,26 @@ def transfer():
         elif upload is None or not upload.filename:
             form.file.errors = ["Choose a file."]
         else:
+            # Checked here, so a mistake is shown at once with the form; written by a job.
+            data, name, fmt = upload.read(), upload.filename, form.format.data
             try:
-                report = import_file(upload.read(), upload.filename, form.format.data, document)
-                db.session.commit()
+                with read_transaction():  # seconds for a big file: no write lock meanwhile
+                    checked = check_file(data, name, fmt, document)
+                    title = f"Import of {name} into {document.title}"
             except ImportFailed as exc:
-                db.session.rollback()
-                errors = [f"{upload.filename}:{e}" for e in exc.errors]
+                errors = [f"{name}:{e}" for e in exc.errors]
+            else:
+                job = queue("import", title, {"document_id": document.id, "name": name,
+                                              "format": fmt}, len(checked.prepared))
+                db.session.flush()
+                job_id = job.id
+                db.session.commit()
+                submit(job_id, data)
+                return redirect(url_for("authoring.job_view", job_id=job_id))
         if errors or form.file.errors:
             status = 400
     return render_template("authoring/transfer.html", form=form, documents=documents,
-                           formats=FORMAT_LABELS, report=report, errors=errors), status
+                           formats=FORMAT_LABELS, errors=errors), status
 
 
 def _exported():

@@ -77,8 +77,27 @@ def _key(name: str, document: Document, taken: set[str]) -> str:
     return key
 
 
+@dataclass
+class CheckedFile:
+    """A file whose every question passed the checks, ready to write."""
+
+    name: str
+    prepared: list = field(default_factory=list)  # (line, spec, suggested paragraphs)
+    unmapped: list[str] = field(default_factory=list)
+
+
 def import_file(data: bytes, name: str, fmt: str, document: Document) -> ImportReport:
     """Check every question of the file, then write them all as drafts, or raise."""
+    report = ImportReport()
+    write_questions(check_file(data, name, fmt, document), document, report)
+    return report
+
+
+def check_file(data: bytes, name: str, fmt: str, document: Document) -> CheckedFile:
+    """Every question of the file checked against ``document``; ImportFailed if any fails.
+
+    Reads, never writes: the browser checks an upload here before its job is queued.
+    """
     if len(name) > MAX_NAME:
         raise ImportFailed([f"0: the file name is longer than {MAX_NAME} characters; rename "
                             "the file and import it again"])
@@ -104,10 +123,25 @@ def import_file(data: bytes, name: str, fmt: str, document: Document) -> ImportR
         raise ImportFailed(errors)
     if not prepared and not parsed.unmapped:
         raise ImportFailed(["0: the file holds no questions"])
-    report = ImportReport(unmapped=list(parsed.unmapped))
+    return CheckedFile(name, prepared, list(parsed.unmapped))
+
+
+def write_questions(checked: CheckedFile, document: Document, report: ImportReport,
+                    written=None) -> None:
+    """Write the checked questions as drafts, adding each to ``report``.
+
+    ``written(n)``, when given, is called after each question with how many are written;
+    a job commits its batches there. Keys taken since the check get a suffix.
+    """
+    name, paragraphs = checked.name, {p.number: p for p in db.session.execute(
+        db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
+    report.unmapped = list(checked.unmapped)
+    taken = set(db.session.execute(db.select(Question.key)).scalars())
     last = db.session.execute(db.select(db.func.max(Question.position)).filter_by(
         document_id=document.id)).scalar() or 0
-    for offset, (line, spec, suggested) in enumerate(prepared, start=1):
+    for offset, (line, spec, suggested) in enumerate(checked.prepared, start=1):
+        if spec.id in taken:
+            spec.id = _key(spec.id, document, taken)
         question = Question(
             key=spec.id, document_id=document.id, status=DRAFT, position=last + offset,
             note=f"Imported from {name}, line {line}: choose the paragraph and the quote that "
@@ -116,9 +150,10 @@ def import_file(data: bytes, name: str, fmt: str, document: Document) -> ImportR
             detail={"suggested": suggested} if suggested else None)
         db.session.add(question)
         db.session.flush()
-        write_version(question, spec, f"import: {name}:{line}")
+        write_version(question, spec, f"import: {name}:{line}", paragraphs=paragraphs)
         report.imported.append(spec.id)
         if suggested:
             report.with_suggestions.append(spec.id)
+        if written is not None:
+            written(offset)
     db.session.flush()
-    return report
