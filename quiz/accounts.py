@@ -20,6 +20,7 @@ from .models import LoginSession, User, utcnow
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
+TEMPORARY_HASH_METHOD = "pbkdf2:sha256:1000"  # for random temporary passwords only
 ROLES = ("learner", "instructor", "admin")
 
 
@@ -158,7 +159,9 @@ def temporary_password(user: User) -> str:
     """Give the user a new random password to change at the next login, and end every
     login session they have; return it, to be handed to them once."""
     password = secrets.token_urlsafe(9)  # 12 characters, 72 random bits
-    user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
+    # A slow hash protects passwords people choose; 72 random bits need no slowing down
+    # (2**72 guesses), and a roster of hundreds of learners stays one short request.
+    user.set_password(password, TEMPORARY_HASH_METHOD)
     user.must_change_password = True
     close_sessions(user.id)
     return password
