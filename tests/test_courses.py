@@ -1,11 +1,12 @@
 """Courses: joining by code and link, adding learners by hand and by roster, the admin."""
+import io
 import re
 
 from quiz.accounts import find_user
 from quiz.courses import create_course
 from quiz.extensions import db
-from quiz.models import Course, CourseMember, User
-from tests.conftest import add_user, csrf_token, log_in
+from quiz.models import Course, CourseMember, Document, Quiz, User
+from tests.conftest import add_user, csrf_token, fixture_library, log_in, make_app
 
 
 def course_of(app, teacher="tina", code="hist-9a"):
@@ -184,7 +185,6 @@ def test_a_roster_with_bad_rows_names_their_lines_and_writes_nothing(app):
 
 
 def test_a_roster_file_upload_that_is_not_utf8_is_refused(app):
-    import io
     teacher, _ = course_of(app)
     form = teacher.get("/instructor/courses/hist-9a/roster")
     result = teacher.post("/instructor/courses/hist-9a/roster", data={
@@ -263,3 +263,22 @@ def test_demo_learners_are_in_the_courses_of_the_quizzes_they_take(app, runner):
     with app.app_context():
         demo_id = find_user("demo-00001").id
     assert teacher.get(f"/instructor/learners/{demo_id}").status_code == 200
+
+
+def test_a_bank_loads_into_the_course_its_document_names(tmp_path):
+    questions = fixture_library(tmp_path, "all_types.yaml")
+    meta = questions / "nato-bih" / "document.yaml"
+    meta.write_text(meta.read_text() + "course: hist-9a\n")
+    app = make_app(tmp_path, questions_dir=questions)
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 1
+    assert "document.yaml: there is no course 'hist-9a'" in result.output
+    course_of(app)
+    result = app.test_cli_runner().invoke(args=["bank", "load"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert {c for (c,) in db.session.execute(
+            db.select(Course.code).join(Document, Document.course_id == Course.id))} == \
+            {"hist-9a"}
+        assert {c for (c,) in db.session.execute(
+            db.select(Course.code).join(Quiz, Quiz.course_id == Course.id))} == {"hist-9a"}
