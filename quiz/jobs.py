@@ -112,7 +112,8 @@ def run_import(payload: dict, data: bytes, batches: Batches) -> dict:
     with read_transaction():  # checking 20,000 questions takes seconds: no write lock
         document = db.session.get(Document, payload["document_id"])
         slug = document.slug
-        checked = check_file(data, payload["name"], payload["format"], document)
+        checked = check_file(data, payload["name"], payload["format"], document,
+                             payload.get("skip_duplicates", False))
     report = ImportReport()
 
     def result(n: int) -> dict:
@@ -120,6 +121,10 @@ def run_import(payload: dict, data: bytes, batches: Batches) -> dict:
         return {"document": slug, "imported": len(done), **_keys(done),
                 "with_suggestions": len(set(report.with_suggestions) & set(done)),
                 "unmapped": report.unmapped,
+                "skipped": checked.skipped[:SHOWN], "more_skipped":
+                max(len(checked.skipped) - SHOWN, 0),
+                "duplicates": checked.duplicates[:SHOWN], "more_duplicates":
+                max(len(checked.duplicates) - SHOWN, 0),
                 "summary": (report.lines()[0] if n == len(checked.prepared) else
                             f"{n} of {len(checked.prepared)} question(s) were imported, as "
                             "drafts that need a source, before the job stopped; the rest "

@@ -167,6 +167,24 @@ def test_export_then_import_gives_the_same_questions_as_drafts(typed, tmp_path, 
             "part": ""}]
 
 
+def test_importing_ones_own_export_back_skips_every_question_when_asked(typed, tmp_path):
+    """The issue's case: an export imported back into its own bank made a duplicate draft
+    of every question."""
+    path, _ = export(typed, "moodle-xml", tmp_path)
+    before = by_key(typed)
+    result = cli(typed, "bank", "import", str(path), "--format", "moodle-xml", "--document",
+                 "nato-bih", "--skip-duplicates")
+    assert result.exit_code == 0, result.output
+    assert "Imported 0 question(s)" in result.output
+    assert f"Skipped {len(before)} question(s) already in the bank" in result.output
+    assert "skipped: line " in result.output and "is the same question as 't-single'" \
+        in result.output
+    assert by_key(typed) == before
+    again = import_file(typed, path, "moodle-xml")   # without the option: kept, and named
+    assert f"{len(before)} imported question(s) repeat one already in the bank" in again.output
+    assert len(by_key(typed)) == 2 * len(before)
+
+
 def test_drafts_never_enter_quizzes_until_a_confirmed_source_is_published(tmp_path, typed):
     path, _ = export(typed, "moodle-xml", tmp_path)
     target, _folder = empty_app(tmp_path, "drafts")

@@ -1,5 +1,6 @@
 """Imports and new editions run as jobs: progress, result, failure, and who may see them."""
 import io
+import re
 import os
 import subprocess
 import sys
@@ -223,3 +224,32 @@ def test_the_worker_command_runs_a_queued_job(tmp_path, seeded_database):
     assert jobs(app)[0].state == "done", output
     assert "Imported 5 question(s)" in client.get(location).text
     assert keys(app, "job-q") == {f"job-q{n}": ("draft", 1) for n in range(1, 6)}
+
+
+def test_a_reimport_skips_what_the_document_already_has_and_says_so(app, ines):
+    assert import_gift(ines, GIFT, follow=False).status_code == 302
+    page = ines.get("/instructor/authoring/transfer")
+    assert re.search(r'<input [^>]*checked id="skip_duplicates" name="skip_duplicates"',
+                     page.text)  # offered, and ticked unless the instructor says otherwise
+    # The same file again, and one new question; one question twice in the file.
+    again = GIFT + b"::fresh::Which force came first?{=IFOR ~SFOR}\n\n" \
+        + b"::fresh-twice::Which  force came FIRST?{=IFOR ~SFOR}\n"
+    response = ines.post("/instructor/authoring/transfer", data={
+        "csrf_token": csrf_token(page.text), "format": "gift", "document": "nato-bih",
+        "skip_duplicates": "y", "file": (io.BytesIO(again), "again.gift")},
+        content_type="multipart/form-data", follow_redirects=True)
+    page = " ".join(response.text.split())
+    assert "Imported 1 question(s) as drafts that need a source." in page
+    assert "Skipped: the document already has them" in page
+    assert "line 1: &#39;job-q1-2&#39; is the same question as &#39;job-q1&#39;" in page
+    assert "line 13: &#39;fresh-twice&#39; is the same question as &#39;fresh&#39;" in page
+    assert set(keys(app, "job-q")) == {f"job-q{n}" for n in range(1, 6)}
+    assert set(keys(app, "fresh")) == {"fresh"}
+    # Asked not to skip, they are imported and named.
+    page = ines.get("/instructor/authoring/transfer")
+    response = ines.post("/instructor/authoring/transfer", data={
+        "csrf_token": csrf_token(page.text), "format": "gift", "document": "nato-bih",
+        "file": (io.BytesIO(GIFT), "third.gift")}, content_type="multipart/form-data",
+        follow_redirects=True)
+    assert "Imported, though the document already has them" in response.text
+    assert len(keys(app, "job-q")) == 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 
 from ..database import read_transaction
 from ..extensions import db
@@ -27,6 +27,9 @@ class ImportForm(FlaskForm):
     format = SelectField("Its format", validate_choice=False,
                          choices=options((f, FORMAT_LABELS[f]) for f in IMPORT_FORMATS))
     document = SelectField("The document its questions will cite", validate_choice=False)
+    skip_duplicates = BooleanField(
+        "Skip questions the document already has (the same prompt and answer)", default=True,
+        description="Re-importing a file, or your own export, then adds only what is new.")
 
 
 def _documents():
@@ -52,14 +55,16 @@ def transfer():
             # Checked here, so a mistake is shown at once with the form; written by a job.
             data, name, fmt = upload.read(), upload.filename, form.format.data
             try:
+                skip = form.skip_duplicates.data
                 with read_transaction():  # seconds for a big file: no write lock meanwhile
-                    checked = check_file(data, name, fmt, document)
+                    checked = check_file(data, name, fmt, document, skip)
                     title = f"Import of {name} into {document.title}"
             except ImportFailed as exc:
                 errors = [f"{name}:{e}" for e in exc.errors]
             else:
                 job = queue("import", title, {"document_id": document.id, "name": name,
-                                              "format": fmt}, len(checked.prepared))
+                                              "format": fmt, "skip_duplicates": skip},
+                            len(checked.prepared))
                 db.session.flush()
                 job_id = job.id
                 db.session.commit()

@@ -118,12 +118,14 @@ def export_command(fmt: str, slug: str | None, output: Path | None) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(list(IMPORT_FORMATS)), required=True)
 @click.option("--document", "slug", required=True, help="The document they will cite.")
+@click.option("--skip-duplicates", is_flag=True,
+              help="Leave out questions the document already has (same prompt and answer).")
 @with_appcontext
-def import_command(file: Path, fmt: str, slug: str) -> None:
+def import_command(file: Path, fmt: str, slug: str, skip_duplicates: bool) -> None:
     """Import questions from GIFT, Aiken or Moodle XML as drafts that need a source."""
     document = _document(slug)
     try:
-        report = import_file(file.read_bytes(), file.name, fmt, document)
+        report = import_file(file.read_bytes(), file.name, fmt, document, skip_duplicates)
         db.session.commit()
     except ImportFailed as exc:
         db.session.rollback()

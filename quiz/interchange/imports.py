@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from ..entries import check_entry, document_spec
 from ..extensions import db
-from ..models import DRAFT, Document, Paragraph, Question
-from ..textmatch import slugify
+from ..models import DRAFT, RETIRED, Document, Paragraph, Question, QuestionVersion
+from ..textmatch import normalise, slugify
+from ..types import get_type
 from ..versions import write_version
 from .aiken import parse_aiken
 from .common import split_sources
@@ -36,13 +37,40 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
     with_suggestions: list[str] = field(default_factory=list)
+    # Questions the bank already holds (same type, prompt and answer): "line N: 'x' is 'y'".
+    skipped: list[str] = field(default_factory=list)  # left out, as asked
+    duplicates: list[str] = field(default_factory=list)  # imported all the same
 
     def lines(self) -> list[str]:
         found = [f"Imported {len(self.imported)} question(s) as drafts that need a source"
                  + (f" ({len(self.with_suggestions)} with a suggested source to confirm)"
                     if self.with_suggestions else "") + "."]
+        if self.skipped:
+            found.append(f"Skipped {len(self.skipped)} question(s) already in the bank (the "
+                         "same prompt and answer).")
+        if self.duplicates:
+            found.append(f"{len(self.duplicates)} imported question(s) repeat one already in "
+                         "the bank (the same prompt and answer).")
         found += [f"not imported: {line}" for line in self.unmapped]
+        found += [f"skipped: {line}" for line in self.skipped]
+        found += [f"repeated: {line}" for line in self.duplicates]
         return found
+
+
+def sameness(kind: str, prompt: str, data: dict) -> tuple[str, str, str]:
+    """What makes two questions the same one: type, prompt and correct answer, compared
+    as quotes are (spacing, typographic quotes and dashes aside) and without case."""
+    return kind, normalise(prompt).casefold(), normalise(get_type(kind).correct(data)).casefold()
+
+
+def _bank(document: Document) -> dict[tuple[str, str, str], str]:
+    """The document's questions (retired ones aside) by their sameness: their keys."""
+    rows = db.session.execute(
+        db.select(Question.key, QuestionVersion.type, QuestionVersion.prompt,
+                  QuestionVersion.data)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.document_id == document.id, Question.status != RETIRED)).all()
+    return {sameness(row.type, row.prompt, row.data): row.key for row in rows}
 
 
 def _text(data: bytes) -> str:
@@ -84,18 +112,26 @@ class CheckedFile:
     name: str
     prepared: list = field(default_factory=list)  # (line, spec, suggested paragraphs)
     unmapped: list[str] = field(default_factory=list)
+    # Questions the bank (or the file, earlier) already holds: left out of ``prepared``
+    # when skipping them was asked, else written all the same and named here.
+    skipped: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
 
 
-def import_file(data: bytes, name: str, fmt: str, document: Document) -> ImportReport:
+def import_file(data: bytes, name: str, fmt: str, document: Document,
+                skip_duplicates: bool = False) -> ImportReport:
     """Check every question of the file, then write them all as drafts, or raise."""
     report = ImportReport()
-    write_questions(check_file(data, name, fmt, document), document, report)
+    write_questions(check_file(data, name, fmt, document, skip_duplicates), document, report)
     return report
 
 
-def check_file(data: bytes, name: str, fmt: str, document: Document) -> CheckedFile:
+def check_file(data: bytes, name: str, fmt: str, document: Document,
+               skip_duplicates: bool = False) -> CheckedFile:
     """Every question of the file checked against ``document``; ImportFailed if any fails.
 
+    A question with the same type, prompt and answer as one of the document's (or as an
+    earlier one of the file) is left out with ``skip_duplicates``, else kept and named.
     Reads, never writes: the browser checks an upload here before its job is queued.
     """
     if len(name) > MAX_NAME:
@@ -107,7 +143,8 @@ def check_file(data: bytes, name: str, fmt: str, document: Document) -> CheckedF
     paragraphs = {p.number: p.text for p in db.session.execute(
         db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
     taken = set(db.session.execute(db.select(Question.key)).scalars())
-    prepared = []
+    bank = _bank(document)
+    prepared, skipped, duplicates = [], [], []
     for line, entry in parsed.entries:
         entry = dict(entry, id=_key(entry.get("id") or "", document, taken))
         explanation, suggested = split_sources(entry.pop("explanation", ""), document.slug,
@@ -117,13 +154,22 @@ def check_file(data: bytes, name: str, fmt: str, document: Document) -> CheckedF
         checked = check_entry(entry, spec_document, need_source=False)
         for messages in checked.errors.values():
             errors += [f"{line}: question '{entry['id']}': {m}" for m in messages]
-        if checked.spec is not None:
-            prepared.append((line, checked.spec, suggested))
+        if checked.spec is None:
+            continue
+        spec = checked.spec
+        same = sameness(spec.type, spec.prompt, spec.data)
+        if same in bank:
+            note = f"line {line}: '{spec.id}' is the same question as '{bank[same]}'"
+            (skipped if skip_duplicates else duplicates).append(note)
+            if skip_duplicates:
+                continue
+        bank.setdefault(same, spec.id)
+        prepared.append((line, spec, suggested))
     if errors:
         raise ImportFailed(errors)
-    if not prepared and not parsed.unmapped:
+    if not prepared and not parsed.unmapped and not skipped:
         raise ImportFailed(["0: the file holds no questions"])
-    return CheckedFile(name, prepared, list(parsed.unmapped))
+    return CheckedFile(name, prepared, list(parsed.unmapped), skipped, duplicates)
 
 
 def write_questions(checked: CheckedFile, document: Document, report: ImportReport,
@@ -136,6 +182,7 @@ def write_questions(checked: CheckedFile, document: Document, report: ImportRepo
     name, paragraphs = checked.name, {p.number: p for p in db.session.execute(
         db.select(Paragraph).filter_by(document_id=document.id)).scalars()}
     report.unmapped = list(checked.unmapped)
+    report.skipped, report.duplicates = list(checked.skipped), list(checked.duplicates)
     taken = set(db.session.execute(db.select(Question.key)).scalars())
     last = db.session.execute(db.select(db.func.max(Question.position)).filter_by(
         document_id=document.id)).scalar() or 0
