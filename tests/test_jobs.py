@@ -1,7 +1,7 @@
 """Imports and new editions run as jobs: progress, result, failure, and who may see them."""
 import io
-import re
 import os
+import re
 import subprocess
 import sys
 import time
