@@ -18,6 +18,7 @@ from .attempts import (
 )
 from .attempts.answer import STALE, slot_response
 from .attempts.page import answered_slots, load_attempt, slot_marks
+from .attempts.start import drawable
 from .courses import teaches, visible_course_ids, visible_quizzes
 from .extensions import db
 from .forms import ActionForm, JoinForm
@@ -44,13 +45,18 @@ def home():
         db.select(Document).where(Document.course_id.in_(courses)
                                   | Document.id.in_(by_document)).order_by(Document.title)
     ).scalars().all()
-    open_quiz_ids = set()
+    open_quiz_ids, best = set(), {}
     if current_user.is_authenticated:
-        open_quiz_ids = set(db.session.execute(
-            db.select(Attempt.quiz_id).filter_by(user_id=current_user.id, state=IN_PROGRESS)
-        ).scalars())
+        # One statement: which quizzes have an attempt open, and the best finished score.
+        rows = db.session.execute(
+            db.select(Attempt.quiz_id, db.func.max(Attempt.percent).label("best"),
+                      db.func.count().filter(Attempt.state == IN_PROGRESS).label("open"))
+            .where(Attempt.user_id == current_user.id).group_by(Attempt.quiz_id)).all()
+        open_quiz_ids = {row.quiz_id for row in rows if row.open}
+        best = {row.quiz_id: row.best for row in rows if row.best is not None}
     return render_template("learner/home.html", documents=documents, quizzes=by_document,
-                           open_quiz_ids=open_quiz_ids, join=JoinForm(), listed=LISTED)
+                           open_quiz_ids=open_quiz_ids, best=best, join=JoinForm(),
+                           listed=LISTED)
 
 
 def _visible_quiz(key: str, *options) -> Quiz:
@@ -74,8 +80,11 @@ def quiz(key: str):
         ).scalars().all()
         current = next((a for a in attempts if not a.finished), None)
     used = sum(1 for a in attempts if a.finished and not a.preview)
+    pooled = drawable(quiz)
+    count = quiz.select.get("count") if isinstance(quiz.select, dict) else None
     return render_template("learner/quiz.html", quiz=quiz, attempts=attempts, current=current,
-                           form=ActionForm(), used=used)
+                           form=ActionForm(), used=used,
+                           asked=min(count, pooled) if count else pooled)
 
 
 @bp.route("/quizzes/<key>/start", methods=["POST"])
@@ -249,7 +258,11 @@ def my_attempts():
         db.select(Attempt).filter_by(user_id=current_user.id)
         .options(selectinload(Attempt.quiz)).order_by(Attempt.started_at.desc())
     ).scalars().all()
-    return render_template("learner/my_attempts.html", attempts=attempts)
+    # Numbered per quiz, 1 for the first: the learner's own count, not a database id.
+    ordinal, seen = {}, {}
+    for attempt in sorted(attempts, key=lambda a: (a.started_at, a.id)):
+        seen[attempt.quiz_id] = ordinal[attempt.id] = seen.get(attempt.quiz_id, 0) + 1
+    return render_template("learner/my_attempts.html", attempts=attempts, ordinal=ordinal)
 
 
 @bp.route("/me/progress")

@@ -214,6 +214,22 @@ def test_my_attempts_lists_scores(typed_app):
     page = client.get("/me/attempts").text
     assert "1 / 7 (14.3%)" in page
     assert "In progress" in page and "Continue attempt" in page
+    # Numbered per quiz for the learner, never by database id.
+    again = start(client)
+    client.post(f"{again}/submit", data={
+        "csrf_token": csrf_token(client.get(f"{again}/summary").text), "confirm": "1"})
+    page = client.get("/me/attempts").text
+    assert 'Review attempt 1<span class="visually-hidden"> at Every type</span>' in page
+    assert 'Review attempt 2<span class="visually-hidden"> at Every type</span>' in page
+    assert 'Continue attempt 1<span class="visually-hidden"> at Two at random' in page
+    quiz_page = " ".join(client.get("/quizzes/all-types").text.split())
+    assert "<strong>7 questions</strong> · no time limit · your best attempt counts" \
+        in quiz_page
+    assert quiz_page.index("Review attempt 2") < quiz_page.index("Review attempt 1")
+    home = " ".join(client.get("/").text.split())
+    assert re.search(r'Every type</a> <span class="badge badge-done">done · best 14.3%</span>',
+                     home)
+    assert re.search(r'Two at random</a> <span class="badge">in progress</span> </li>', home)
 
 
 def test_background_save_answers_json_and_refuses_stale_pages(typed_app):
