@@ -98,17 +98,27 @@ def _scoped(template: str, course, **context):
 @bp.route("/attempts")
 def attempts():
     course, quizzes_of = _scope()
+    # Narrowed by ?quiz=KEY and ?learner=NAME (part of a username, any case).
+    quiz_key, learner = request.args.get("quiz", ""), request.args.get("learner", "").strip()
+    query = (db.select(Attempt).join(Quiz, Quiz.id == Attempt.quiz_id)
+             .where(quizzes_of, Attempt.preview.is_(False)))  # previews: on each quiz's page
+    if quiz_key:
+        query = query.where(Quiz.key == quiz_key)
+    if learner:
+        wild = learner[:40].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.join(User, User.id == Attempt.user_id).where(
+            User.username.ilike(f"%{wild}%", escape="\\"))
     rows = db.session.execute(
-        db.select(Attempt).join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(quizzes_of, Attempt.preview.is_(False))  # previews: on each quiz's page
-        .options(selectinload(Attempt.user), selectinload(Attempt.quiz))
-        .order_by(Attempt.started_at.desc())
-    ).scalars().all()
+        query.options(selectinload(Attempt.user), selectinload(Attempt.quiz))
+        .order_by(Attempt.started_at.desc())).scalars().all()
     table = sort_and_page(rows, {
         "started": lambda a: a.started_at, "learner": lambda a: a.user.username.lower(),
         "quiz": lambda a: a.quiz.title, "score": lambda a: a.percent,
     }, default="started", descending=True)
-    return _scoped("instructor/attempts.html", course, table=table, deadline=deadline)
+    quizzes = db.session.execute(db.select(Quiz).where(quizzes_of).order_by(Quiz.title)
+                                 ).scalars().all()
+    return _scoped("instructor/attempts.html", course, table=table, deadline=deadline,
+                   quizzes=quizzes, quiz_key=quiz_key, learner=learner)
 
 
 @bp.route("/gradebook")

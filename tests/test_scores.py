@@ -323,3 +323,21 @@ def test_demo_attempts_never_predate_their_quiz_or_questions_nor_lie_in_the_futu
     for row in rows:
         assert row[3] <= row.started_at <= row.finished_at <= now
         assert row.quiz_id != quiz_id or row.started_at >= opens
+
+
+def test_all_attempts_filters_by_quiz_and_learner_and_the_overview_links_there(typed_app,
+                                                                              people):
+    take(people["ann"], {1})
+    take(people["bob"], {1, 2})
+    start(people["bob"], "two-random")
+    teacher = people["teacher"]
+    overview = teacher.get("/instructor/quizzes/all-types").text
+    assert 'href="/instructor/attempts?quiz=all-types">Each attempt</a>' in overview
+    page = teacher.get("/instructor/attempts?quiz=all-types").text
+    assert page.count('href="/instructor/learners/') == 2 and "Two at random</td>" not in page
+    page = teacher.get("/instructor/attempts?learner=BO").text
+    assert ">bob</a>" in page and ">ann</a>" not in page and page.count("<tr>") == 3
+    assert 'value="BO"' in page                          # the filter stays in its field
+    page = teacher.get("/instructor/attempts?learner=%25").text   # a wildcard is a character
+    assert "No attempt matches this filter." in page
+    assert teacher.get("/instructor/attempts?quiz=nope").status_code == 200
