@@ -407,3 +407,25 @@ def test_the_review_marks_each_part_of_multiple_response_ordering_and_matching(t
     assert matching == {"PARP": ("Building Integrity", "wrong"),
                         "BI": ("Building Integrity", "right")}
     assert "Part by part" not in re.search(r'id="q1".*?</li>', review).group(0)
+
+
+def test_the_review_has_question_navigation_and_shows_only_what_was_missed(typed_app):
+    client = typed_app.test_client()
+    register(client)
+    attempt_url = start(client)
+    answer(client, attempt_url, 1, choose("2006"))                       # right
+    answer(client, attempt_url, 2, choose("Danish"))                     # half right
+    summary = client.get(f"{attempt_url}/summary")
+    client.post(f"{attempt_url}/submit", data={"csrf_token": csrf_token(summary.text),
+                                               "confirm": "1"})
+    review = client.get(f"{attempt_url}/review").text
+    assert 'aria-label="Question 1, correct">1</a>' in review
+    assert 'aria-label="Question 2, partially correct">2</a>' in review
+    assert 'aria-label="Question 3, not answered">3</a>' in review
+    assert f'href="{attempt_url}/review?only=missed">Show only what I got wrong (6)</a>' \
+        in review
+    missed = client.get(f"{attempt_url}/review?only=missed").text
+    assert 'id="q1"' not in missed and 'id="q2"' in missed and 'id="q7"' in missed
+    assert "Showing the 6 questions not fully right." in missed
+    # From the filtered page, a right question's number leads back to the whole review.
+    assert f'href="{attempt_url}/review#q1"' in missed
