@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from flask import Flask
 from markupsafe import Markup
 
+from .words import plural
+
 
 def format_number(value: float | None, places: int = 2) -> str:
     """Marks as people write them: 7, 0.5, 66.67."""
@@ -31,3 +33,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_number, "num")
     app.add_template_filter(format_when, "when")
     app.add_template_filter(seconds_left, "seconds_left")
+    app.add_template_filter(plural, "plural")

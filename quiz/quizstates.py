@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from .attempts.start import drawable
 from .extensions import db
 from .models import ARCHIVED, CLOSED, LISTED, PUBLISHED, QUIZ_DRAFT, Attempt, Quiz
+from .words import plural
 
 QUIZ_STATES = {
     QUIZ_DRAFT: "draft: instructors only",
@@ -44,8 +45,8 @@ def move(quiz: Quiz, name: str, learner_attempts: int) -> str:
     if quiz.state not in froms:
         raise StateRefused(f"A {quiz.state} quiz cannot be moved by '{name}'.")
     if target == QUIZ_DRAFT and learner_attempts:
-        raise StateRefused(f"Learners have {learner_attempts} attempt(s) at this quiz, so it "
-                           "cannot go back to draft; close or archive it instead.")
+        raise StateRefused(f"Learners have {plural(learner_attempts, 'attempt')} at this quiz, "
+                           "so it cannot go back to draft; close or archive it instead.")
     quiz.state = target
     return target
 

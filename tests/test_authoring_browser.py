@@ -44,7 +44,7 @@ def test_an_instructor_writes_a_question_and_a_learner_takes_a_quiz_with_it(live
     log_in(page, live_server, "ines")
     page.get_by_role("link", name="Instructor").click()
     page.get_by_role("link", name="Questions", exact=True).click()
-    expect(page.get_by_text("7 question(s).")).to_be_visible()
+    expect(page.get_by_text("7 questions.")).to_be_visible()
     page.get_by_role("link", name="New question").click()
     page.get_by_label("Short answer").check()
     page.get_by_role("button", name="Continue").click()

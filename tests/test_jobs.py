@@ -59,7 +59,7 @@ def test_an_import_runs_as_a_job_to_done_and_its_page_says_what_was_imported(app
     assert response.location.startswith("/instructor/authoring/jobs/")
     page = ines.get(response.location).text
     assert '<strong class="job-state job-done">Done</strong>' in page
-    assert "5 of 5</span> question(s) written" in page
+    assert "5 of 5</span> questions written" in page
     assert "Imported 5 question(s) as drafts that need a source." in page
     assert '<a class="standalone" href="/instructor/authoring/questions/job-q3">job-q3</a>' in page
     assert "/instructor/authoring/questions?status=draft&amp;document=nato-bih" in page

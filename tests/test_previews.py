@@ -104,7 +104,7 @@ def test_clear_previews_deletes_the_instructors_previews_with_their_answers(type
                             data={"csrf_token": csrf_token(page.text)})
     assert response.status_code == 302
     page = teacher.get(response.location).text
-    assert "2 preview attempt(s) cleared." in page and "preview attempt at" not in page
+    assert "2 preview attempts cleared." in page and "preview attempt at" not in page
     assert teacher.get(f"{first}/review").status_code == 404
     with typed_app.app_context():
         attempts = db.session.execute(db.select(Attempt)).scalars().all()

@@ -81,7 +81,7 @@ def test_start_refuses_beyond_the_attempts_allowed(typed_app):
     page = client.get("/quizzes/all-types")
     response = client.post("/quizzes/all-types/start", data={"csrf_token": csrf_token(page.text)})
     assert response.location.endswith("/quizzes/all-types")
-    assert "You have used all 1 attempt(s) this quiz allows." in client.get(
+    assert "You have used the one attempt this quiz allows." in client.get(
         response.location).text
     with typed_app.app_context():
         assert db.session.execute(db.select(db.func.count(Attempt.id))).scalar() == 1

@@ -95,7 +95,7 @@ def test_refused_moves_say_why_and_change_nothing(typed_app, people):
     assert move(teacher, "all-types", "explode").status_code == 409
     response = move(teacher, "all-types", "unpublish")
     assert response.status_code == 409
-    assert "Learners have 1 attempt(s) at this quiz, so it cannot go back to draft" \
+    assert "Learners have 1 attempt at this quiz, so it cannot go back to draft" \
         in response.text
     assert state_of(typed_app, "all-types") == "closed"
 

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..quizsettings import closed_reason, overdue
 from ..types import get_type
+from ..words import plural
 from .close import close_attempt, lock_attempt
 from .grading import scored
 
@@ -84,7 +85,9 @@ def _refusal(quiz: Quiz, used: int, now: datetime) -> str | None:
         return "This quiz is not available."
     reason = closed_reason(quiz, now)
     if reason is None and quiz.attempts_allowed and used >= quiz.attempts_allowed:
-        reason = f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."
+        reason = ("You have used the one attempt this quiz allows." if quiz.attempts_allowed == 1
+                  else f"You have used all {plural(quiz.attempts_allowed, 'attempt')} this quiz "
+                  "allows.")
     return reason
 
 

@@ -12,6 +12,7 @@ from ..forms import ActionForm
 from ..models import Attempt, Quiz, Response, utcnow
 from ..quizstates import StateRefused, move
 from ..scores import reported
+from ..words import plural
 from .blueprint import bp
 
 
@@ -70,6 +71,6 @@ def clear_previews(key: str):
     db.session.execute(delete(Response).where(Response.attempt_id.in_(mine)))
     cleared = db.session.execute(delete(Attempt).where(Attempt.id.in_(mine))).rowcount
     db.session.commit()
-    flash(f"{cleared} preview attempt(s) cleared.", "success")
+    flash(f"{plural(cleared, 'preview attempt')} cleared.", "success")
     return _back(key)
 
