@@ -159,6 +159,12 @@ def test_preview_shows_the_question_as_a_learner_sees_it_and_its_review(instruct
     assert "In the review" in text and f"<mark>{P12_QUOTE}</mark>" in text
     with typed_app.app_context():  # a preview saves nothing
         assert db.session.execute(db.select(Question).filter_by(key="new-pfp")).first() is None
+    # A preview of a form with a mistake says the preview, not a save, is what failed.
+    broken = post_new(instructor, "single_choice", action="preview",
+                      **dict(SINGLE, answer="1999"))
+    assert broken.status_code == 400
+    assert "Preview not shown: fix the fields below" in broken.text
+    assert "The question was not saved" not in broken.text
 
 
 def test_editing_makes_a_new_version_and_old_attempts_keep_theirs(instructor, typed_app):

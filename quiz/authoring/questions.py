@@ -173,6 +173,7 @@ def _editor(form: QuestionForm, document: Document, question: Question | None):
         kind=QUESTION_TYPES[form.type_name], preview=preview, findings=findings,
         paragraph_texts={str(p.number): p.text for p in paragraphs},
         statuses=STATUS_LABELS, failed=status == 400,
+        previewing=request.form.get("action") == "preview",
     ), status
 
 
