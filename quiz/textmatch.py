@@ -1,6 +1,7 @@
 """Finding evidence quotes in paragraph text, tolerant of typography and spacing."""
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -112,3 +113,21 @@ def slugify(text: str) -> str:
     """Lower-case ASCII words joined by hyphens, for section and document names."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _SLUG_STRIP.sub("-", ascii_text.lower()).strip("-")
+
+
+def closest_passage(text: str, quote: str, least: float = 0.6) -> str | None:
+    """The run of ``text``'s words most like ``quote`` (a quote with a typo, a changed word
+    or different punctuation), if it is at least ``least`` alike; None otherwise."""
+    words, wanted = text.split(), quote.split()
+    if not words or not wanted:
+        return None
+    target = normalise(quote).casefold()
+    best, best_ratio = None, least
+    for size in {max(1, len(wanted) + d) for d in (-2, -1, 0, 1, 2)}:
+        for start in range(0, max(1, len(words) - size + 1)):
+            passage = " ".join(words[start:start + size])
+            ratio = difflib.SequenceMatcher(None, normalise(passage).casefold(), target,
+                                            autojunk=False).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = passage, ratio
+    return best

@@ -105,6 +105,13 @@ def test_paragraph_that_does_not_exist(tmp_path):
                           "'sample' (it has p1 to p5)")
 
 
+def test_a_quote_with_a_slip_gets_the_closest_passage_offered(tmp_path):
+    [error] = errors_for(tmp_path, GOOD_QUESTION.replace("the sky was blue",
+                                                         "the sky were blue"))
+    assert error.endswith(':10: question \'q-good\': quote not found in p2: "the sky were '
+                          'blue"; did you mean "the sky was blue"?')
+
+
 def test_quote_not_found_in_the_cited_paragraph(tmp_path):
     [error] = errors_for(tmp_path, GOOD_QUESTION.replace("paragraph: 2", "paragraph: 5"))
     assert error.endswith(":10: question 'q-good': quote not found in p5: \"the sky was blue\"")

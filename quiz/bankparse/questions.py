@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 from ..docparse import HEADING, Block
-from ..textmatch import QuoteFinder
+from ..textmatch import QuoteFinder, closest_passage
 from ..types import QUESTION_TYPES, get_type, text_of
 from ..yamlines import LineDict
 from .specs import ID_PATTERN, BankError, CitationSpec, DocumentSpec, QuestionSpec
@@ -130,6 +130,9 @@ class QuestionChecker:
                 problem, wrong = f"citation{where} of p{number} needs a 'quote'", "quote"
             elif self.quotes.find(block.text, quote) is None:
                 problem, wrong = f"quote{where} not found in p{number}: \"{quote}\"", "quote"
+                near = closest_passage(block.text, quote)
+                if near is not None:
+                    problem += f"; did you mean \"{near}\"?"
             else:
                 found.append(CitationSpec(number, quote, part))
                 continue
