@@ -263,6 +263,10 @@ def test_quiz_editor_creates_and_edits_quizzes_with_settings(instructor, typed_a
     bad = dict(data, key="other", rule="questions", questions="t-single\nnope")
     response = instructor.post("/instructor/authoring/quizzes/new", data=bad)
     assert "not published questions of this document: nope" in response.text
+    bad = dict(data, key="other", rule="questions", questions="t-single\nt-singel")
+    response = instructor.post("/instructor/authoring/quizzes/new", data=bad)
+    assert ("not published questions of this document: t-singel (did you mean "
+            "&#39;t-single&#39;?)") in response.text
     bad = dict(data, key="other", rule="all", count="50")
     response = instructor.post("/instructor/authoring/quizzes/new", data=bad)
     assert "asks for 50 questions but the selection has 7" in response.text

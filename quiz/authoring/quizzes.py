@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import ACTIVE, Document, Paragraph, Question, Quiz
 from ..quizsettings import REVIEW_OPTIONS, bank_settings
 from ..types.forms import options
+from ..words import did_you_mean
 from .blueprint import bp
 
 RULES = [("all", "Every active question of the document"),
@@ -195,7 +196,8 @@ def check_quiz(entry: dict, document: Document, sections: list[str]) -> dict[str
         missing = [k for k in select["questions"] if k not in known]
         if missing:
             errors.setdefault("questions", []).append(
-                "not published questions of this document: " + ", ".join(missing))
+                "not published questions of this document: " + ", ".join(
+                    k + did_you_mean(k, known) for k in missing))
     if "tags" in select and not select["tags"]:
         errors.setdefault("tags", []).append("give at least one tag")
     if errors:

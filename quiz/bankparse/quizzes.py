@@ -9,6 +9,7 @@ from ..drawing import Candidate, pool
 from ..quizsettings import check_settings
 from ..stats import GRADING_METHODS
 from ..types import text_of
+from ..words import did_you_mean
 from ..yamlines import LineDict
 from .specs import ID_PATTERN, MAX_TITLE, BankError, Library, QuestionSpec, QuizSpec
 
@@ -93,8 +94,8 @@ def check_selections(library: Library) -> None:
             own = {q.id for q in library.questions if q.document == z.document}
             listed = select["questions"] if isinstance(select["questions"], list) else []
             for missing in [text_of(i) for i in listed if text_of(i) not in own]:
-                fail(f"lists question '{missing}', which is not in document '{z.document}'",
-                     "select.questions")
+                fail(f"lists question '{missing}', which is not in document '{z.document}'"
+                     + did_you_mean(missing, own), "select.questions")
         if "section" in select:
             known = {b.section for b in blocks if b.kind == HEADING}
             if text_of(select["section"]) not in known:
