@@ -158,7 +158,8 @@ class Missed:
 
 
 def missed_questions(history: list[Answer], paragraphs: dict[int, Paragraph]) -> list[Missed]:
-    """Questions the learner got wrong at least twice, or wrong the last time.
+    """Questions the learner keeps missing: wrong at least twice, the last time included.
+    (One miss in one attempt is the review's business; two make a pattern.)
 
     ``history`` is answers() (oldest first); ``paragraphs`` maps ids to loaded paragraphs.
     """
@@ -168,7 +169,7 @@ def missed_questions(history: list[Answer], paragraphs: dict[int, Paragraph]) ->
         fractions[answer.key].append(answer.fraction)
         latest[answer.key] = answer
     keys = [k for k, h in fractions.items()
-            if sum(1 for f in h if f < 1) >= 2 or h[-1] < 1]
+            if sum(1 for f in h if f < 1) >= 2 and h[-1] < 1]
     missed = []
     for key in keys:
         last, h = latest[key], fractions[key]

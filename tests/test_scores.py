@@ -265,7 +265,10 @@ def test_missed_questions_do_not_point_at_the_answer_while_the_quiz_hides_answer
         db.session.commit()
     take(people["ann"], {2, 3, 4, 5, 6, 7})
     page = people["ann"].get("/me/progress").text
-    assert "In which year did the country join PfP?" in page
+    assert "In which year did the country join PfP?" not in page   # missed once: not yet
+    take(people["ann"], {2, 3, 4, 5, 6, 7})
+    page = people["ann"].get("/me/progress").text
+    assert "In which year did the country join PfP?" in page       # twice: keeps missing
     assert "Reread paragraph 12" not in page
     with typed_app.app_context():
         db.session.execute(db.select(Quiz).filter_by(key="all-types")).scalar_one().review = \
