@@ -224,6 +224,11 @@ def test_retired_questions_leave_new_attempts_and_can_come_back(instructor, type
 def test_question_list_filters_sorts_and_pages(instructor):
     text = instructor.get("/instructor/authoring/questions?document=nato-bih").text
     assert "7 questions." in text
+    # Sections by their headings' words, in the document's order; the slug is the value.
+    assert '<option value="evolution-of-relations">Evolution of relations</option>' in text
+    assert text.index(">Evolution of relations</option>") \
+        < text.index(">Key areas of cooperation</option>")
+    assert '<td data-label="Section">Evolution of relations</td>' in text
     text = instructor.get("/instructor/authoring/questions?type=numeric").text
     assert "1 question." in text and "t-numeric" in text
     text = instructor.get("/instructor/authoring/questions?paragraph=12").text

@@ -85,12 +85,15 @@ def question_list():
         "section": lambda q: q.current.section, "changed": lambda q: q.current.created_at,
         "paragraph": lambda q: _first_paragraph(q) or 0,
     }, default="position", per_page=50)
-    sections = sorted({p.section for p in paragraphs_of(document) if p.kind == HEADING}) \
-        if document else []
+    # Sections in document order, each by its heading's words (its slug is the value).
+    headings = [p for p in paragraphs_of(document) if p.kind == HEADING] if document else []
+    sections = list(dict.fromkeys(p.section for p in headings))
+    titles = {p.section: p.text for p in reversed(headings)}  # a section's first heading
     tags = sorted({t for q in rows for t in q.current.tags})
     return render_template("authoring/question_list.html", table=table, documents=documents,
-                           document=document, sections=sections, tags=tags, slugs=slugs,
-                           types=QUESTION_TYPES, statuses=STATUS_LABELS, args=args)
+                           document=document, sections=sections, section_titles=titles,
+                           tags=tags, slugs=slugs, types=QUESTION_TYPES,
+                           statuses=STATUS_LABELS, args=args)
 
 
 def _first_paragraph(question: Question) -> int | None:
