@@ -379,3 +379,10 @@ def test_out_of_range_input_gets_a_message_not_a_server_error(instructor):
         "time_limit": "99999999", "attempts": "0"})
     assert response.status_code == 400
     assert "&#39;time_limit&#39; must be at most 10080" in response.text
+
+
+def test_the_document_list_counts_drafts_apart_from_published_questions(instructor):
+    post_new(instructor, "single_choice", **SINGLE)         # a draft until published
+    listing = " ".join(instructor.get("/instructor/authoring/documents").text.split())
+    assert re.search(r'status=active">7 published questions of nato-bih</a> · <a href="[^"]*'
+                     r'status=draft">1 draft</a>', listing)

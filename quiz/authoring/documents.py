@@ -15,7 +15,7 @@ from ..courses import courses_taught
 from ..database import read_transaction
 from ..editions import DocumentError, add_document, parse_text
 from ..extensions import db
-from ..models import NEEDS_REVIEW, STATUS_LABELS, Document, Paragraph, Question
+from ..models import ACTIVE, DRAFT, NEEDS_REVIEW, STATUS_LABELS, Document, Paragraph, Question
 from ..types.forms import options
 from ..worker import submit
 from .blueprint import bp
@@ -77,13 +77,17 @@ class EditionForm(FlaskForm):
 @bp.route("/documents")
 def document_list():
     documents = db.session.execute(db.select(Document).order_by(Document.title)).scalars().all()
-    counts = dict(db.session.execute(
-        db.select(Question.document_id, db.func.count()).group_by(Question.document_id)).all())
-    flagged = dict(db.session.execute(
-        db.select(Question.document_id, db.func.count()).filter_by(status=NEEDS_REVIEW)
-        .group_by(Question.document_id)).all())
+    # Per document and status: published (active), drafts and flagged counted apart.
+    by_status: dict[int, dict[str, int]] = {}
+    for document_id, status, count in db.session.execute(
+            db.select(Question.document_id, Question.status, db.func.count())
+            .group_by(Question.document_id, Question.status)):
+        by_status.setdefault(document_id, {})[status] = count
+    counts = {d: found.get(ACTIVE, 0) for d, found in by_status.items()}
+    drafts = {d: found.get(DRAFT, 0) for d, found in by_status.items()}
+    flagged = {d: found.get(NEEDS_REVIEW, 0) for d, found in by_status.items()}
     return render_template("authoring/document_list.html", documents=documents, counts=counts,
-                           flagged=flagged)
+                           drafts=drafts, flagged=flagged)
 
 
 @bp.route("/documents/new", methods=["GET", "POST"])
