@@ -386,3 +386,10 @@ def test_the_document_list_counts_drafts_apart_from_published_questions(instruct
     listing = " ".join(instructor.get("/instructor/authoring/documents").text.split())
     assert re.search(r'status=active">7 published questions of nato-bih</a> · <a href="[^"]*'
                      r'status=draft">1 draft</a>', listing)
+
+
+def test_a_new_question_left_without_an_id_gets_one_from_its_prompt(instructor):
+    first = post_new(instructor, "single_choice", **dict(SINGLE, key=""))
+    assert first.location.endswith("/instructor/authoring/questions/when-did-it-join-pfp")
+    again = post_new(instructor, "single_choice", **dict(SINGLE, key=""))
+    assert again.location.endswith("/instructor/authoring/questions/when-did-it-join-pfp-2")

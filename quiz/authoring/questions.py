@@ -29,7 +29,7 @@ from ..models import (
     Response,
 )
 from ..tables import sort_and_page
-from ..textmatch import find_quote
+from ..textmatch import find_quote, slugify
 from ..types import QUESTION_TYPES
 from ..types.forms import QuestionForm
 from ..versions import write_version
@@ -158,6 +158,8 @@ def _editor(form: QuestionForm, document: Document, question: Question | None):
             status = 400
         else:
             entry = form.to_entry()
+            if question is None and not entry["id"] and entry.get("prompt"):
+                entry["id"] = form.key.data = _id_from(entry["prompt"])
             checked = check_entry(entry, document_spec(document))
             if question is None and entry["id"] and db.session.execute(
                     db.select(Question.id).filter_by(key=entry["id"])).first():
@@ -178,6 +180,16 @@ def _editor(form: QuestionForm, document: Document, question: Question | None):
         statuses=STATUS_LABELS, failed=status == 400,
         previewing=request.form.get("action") == "preview",
     ), status
+
+
+def _id_from(prompt: str) -> str:
+    """An unused id made from a prompt's first words: 'in-which-year-did-the'."""
+    base = "-".join(slugify(prompt).split("-")[:6])[:60].strip("-") or "question"
+    key, n = base, 1
+    while db.session.execute(db.select(Question.id).filter_by(key=key)).first():
+        n += 1
+        key = f"{base}-{n}"
+    return key
 
 
 def _save(spec, document: Document, question: Question | None, findings):

@@ -100,7 +100,8 @@ class QuestionForm(FlaskForm):
 
     type_name = ""
     key = StringField("Id", validators=[Length(max=80)],
-                      description="Lower-case letters, digits, '.', '_' or '-'; never changes.")
+                      description="Lower-case letters, digits, '.', '_' or '-'; never changes."
+                                  " Left empty, one is made from the prompt.")
     prompt = TextAreaField("Prompt", validators=[Length(max=4000)])
     explanation = TextAreaField("Explanation", validators=[Length(max=4000)],
                                 description="Shown in the review beside the source.")
