@@ -68,8 +68,9 @@ def test_a_preview_taken_to_the_end_leaves_no_trace_in_the_reports(live_server, 
     expect(page.locator(".flash-preview")).to_contain_text("Preview")
     doc_shot(page, "preview-banner")
     page.get_by_label("2006").check()
-    for _ in range(6):
+    for number in range(2, 8):  # each page loaded before the next click
         page.get_by_role("button", name="Save and next").click()
+        expect(page.get_by_text(f"Question {number} of 7")).to_be_visible()
     page.get_by_role("button", name="Save and finish").click()
     expect(page.locator(".flash-preview")).to_be_visible()
     page.get_by_label("Submit anyway, with 6 questions not answered").check()
