@@ -2,7 +2,7 @@
 
 Each page module adds its routes to the blueprint (blueprint.py) when imported here.
 """
-from . import documents, questions, quizstate, quizzes, transfer
+from . import builder, documents, questions, quizstate, quizzes, transfer
 from .blueprint import bp
 
-__all__ = ["bp", "documents", "questions", "quizstate", "quizzes", "transfer"]
+__all__ = ["bp", "builder", "documents", "questions", "quizstate", "quizzes", "transfer"]
