@@ -91,8 +91,12 @@ def _page(quiz: Quiz, questions: list[Question], error: str = "", status: int = 
     args = request.args
     by_key = {q.key: q for q in questions if q.current}
     named, blocks = split(quiz.select)
-    sections = sorted({p.section for p in db.session.execute(db.select(Paragraph).filter_by(
-        document_id=quiz.document_id, kind=HEADING)).scalars()})
+    headings = db.session.execute(db.select(Paragraph).filter_by(
+        document_id=quiz.document_id, kind=HEADING).order_by(Paragraph.number)).scalars().all()
+    titles = {}
+    for heading in headings:  # a section's title is its first heading's text
+        titles.setdefault(heading.section, heading.text)
+    sections = list(titles)
     state = args.get("status", "")
     found = [q for q in by_key.values() if _matches(q, args) and (
         not state or (q.exam_only if state == "exam_only" else q.status == state))]
@@ -101,7 +105,7 @@ def _page(quiz: Quiz, questions: list[Question], error: str = "", status: int = 
     coverage = []
     for section in sections:
         coverage.append({
-            "section": section,
+            "section": titles[section],
             "possible": sum(in_section(c.section, section) for c in candidates),
             "named": sum(1 for k in named if k in by_key
                          and in_section(by_key[k].current.section, section)),
@@ -114,7 +118,7 @@ def _page(quiz: Quiz, questions: list[Question], error: str = "", status: int = 
     return render_template(
         "authoring/quiz_builder.html", quiz=quiz, named=named, blocks=blocks,
         block_sizes=[len(a) for a in drawn_from], by_key=by_key, found=found,
-        sections=sections, tags=sorted({t for q in by_key.values() for t in q.current.tags}),
+        sections=sections, titles=titles, tags=sorted({t for q in by_key.values() for t in q.current.tags}),
         types=QUESTION_TYPES, statuses=STATUS_LABELS, args=args, filters=_filters(),
         coverage=coverage, attempts=attempts, error=error, form=ActionForm()), status
 
