@@ -70,7 +70,7 @@ def test_an_instructor_builds_a_quiz_and_a_learner_gets_its_questions(site):
         expect(tina.get_by_text("Added a random block.")).to_be_visible()
         items = tina.locator("ol.selection > li")
         expect(items).to_have_count(3)
-        for item, key in zip(items.all(), ["t-match", "t-single", "t-numeric"]):
+        for item, key in zip(items.all(), ["t-match", "t-single", "t-numeric"], strict=True):
             expect(item).to_contain_text(key)
         shot(tina, "quiz-builder")
         if os.environ.get("UPDATE_SCREENSHOTS"):

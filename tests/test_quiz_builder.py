@@ -243,3 +243,36 @@ def test_the_bank_checker_refuses_bad_blocks():
         errors = []
         assert check_quiz(entry, "doc", "bank.yaml", errors) is None, select
         assert any(message in e.message for e in errors), (select, errors)
+
+
+def test_bank_check_reads_blocks_and_names_what_they_lack(tmp_path):
+    from tests.test_bank_check import GOOD_QUESTION, errors_for
+    second = GOOD_QUESTION.replace("q-good", "q-two").replace("What colour", "Which colour")
+    good = """\
+  - id: built
+    title: Built
+    select:
+      blocks:
+        - questions: [q-good]
+        - {section: sample-document, count: 1}
+"""
+    assert errors_for(tmp_path, GOOD_QUESTION + second, good) == []
+    bad = """\
+  - id: built
+    title: Built
+    select:
+      blocks:
+        - questions: [q-good, q-missing]
+        - {section: nowhere, count: 1}
+  - id: greedy
+    title: Greedy
+    select:
+      blocks:
+        - questions: [q-good]
+        - {section: sample-document, count: 2}
+"""
+    errors = errors_for(tmp_path, GOOD_QUESTION + second, bad)
+    assert any("quiz 'built': lists question 'q-missing'" in e for e in errors), errors
+    assert any("quiz 'built': unknown section 'nowhere'" in e for e in errors), errors
+    assert any("quiz 'greedy': block 2 asks for 2 questions but has only 1" in e
+               for e in errors), errors

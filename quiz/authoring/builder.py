@@ -118,7 +118,8 @@ def _page(quiz: Quiz, questions: list[Question], error: str = "", status: int = 
     return render_template(
         "authoring/quiz_builder.html", quiz=quiz, named=named, blocks=blocks,
         block_sizes=[len(a) for a in drawn_from], by_key=by_key, found=found,
-        sections=sections, titles=titles, tags=sorted({t for q in by_key.values() for t in q.current.tags}),
+        sections=sections, titles=titles,
+        tags=sorted({t for q in by_key.values() for t in q.current.tags}),
         types=QUESTION_TYPES, statuses=STATUS_LABELS, args=args, filters=_filters(),
         coverage=coverage, attempts=attempts, error=error, form=ActionForm()), status
 
