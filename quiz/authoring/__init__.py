@@ -2,7 +2,7 @@
 
 Each page module adds its routes to the blueprint (blueprint.py) when imported here.
 """
-from . import builder, documents, questions, quizstate, quizzes, transfer
+from . import builder, bulk, documents, questions, quizstate, quizzes, transfer
 from .blueprint import bp
 
-__all__ = ["bp", "builder", "documents", "questions", "quizstate", "quizzes", "transfer"]
+__all__ = ["bp", "builder", "bulk", "documents", "questions", "quizstate", "quizzes", "transfer"]

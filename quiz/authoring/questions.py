@@ -90,7 +90,8 @@ def question_list():
     tags = sorted({t for q in rows for t in q.current.tags})
     return render_template("authoring/question_list.html", table=table, documents=documents,
                            document=document, sections=sections, tags=tags, slugs=slugs,
-                           types=QUESTION_TYPES, statuses=STATUS_LABELS, args=args)
+                           types=QUESTION_TYPES, statuses=STATUS_LABELS, args=args,
+                           form=ActionForm())
 
 
 def _first_paragraph(question: Question) -> int | None:
