@@ -20,8 +20,11 @@ class Candidate:
 
 
 def admits(select: Mapping, candidate: Candidate) -> bool:
-    """Whether the selection rule ``select`` (one of all/section/tags/questions) admits it.
-    An exam-only question is admitted by name only, never by all, a section or tags."""
+    """Whether the selection rule ``select`` (one of all/section/tags/questions/blocks)
+    admits it. An exam-only question is admitted by name only, never by all, a section or
+    tags. A blocks rule admits what any of its blocks admits."""
+    if "blocks" in select:
+        return any(admits(block, candidate) for block in select["blocks"] or [])
     if "questions" in select:
         return candidate.key in {str(k) for k in select["questions"] or []}
     if candidate.exam_only:
@@ -36,6 +39,17 @@ def admits(select: Mapping, candidate: Candidate) -> bool:
 
 def pool(select: Mapping, candidates: Iterable[Candidate]) -> list[Candidate]:
     """The admitted candidates; an explicit list keeps the order it was written in."""
+    candidates = list(candidates)
+    if "blocks" in select:
+        named = named_keys(select)
+        seen: set[str] = set()
+        admitted = []
+        for block in select["blocks"] or []:
+            for c in pool(block, candidates):
+                if c.key not in seen and ("questions" in block or c.key not in named):
+                    seen.add(c.key)
+                    admitted.append(c)
+        return admitted
     admitted = [c for c in candidates if admits(select, c)]
     if "questions" in select:
         rank = {str(k): i for i, k in enumerate(select["questions"] or [])}
@@ -45,12 +59,38 @@ def pool(select: Mapping, candidates: Iterable[Candidate]) -> list[Candidate]:
 
 def draw(select: Mapping, candidates: Iterable[Candidate], rng: random.Random,
          shuffle: bool) -> list[Candidate]:
-    """The questions of one attempt: a random ``count`` of the pool, or all of it."""
-    admitted = pool(select, candidates)
-    count = select.get("count")
+    """The questions of one attempt: a random ``count`` of the pool, or all of it.
+
+    A blocks rule draws block by block, in order: each block gives a random ``count`` of
+    its pool, or all of it, never a question an earlier block gave or a block names."""
+    candidates = list(candidates)
+    if "blocks" in select:
+        named = named_keys(select)
+        drawn: list[Candidate] = []
+        seen: set[str] = set()
+        for block in select["blocks"] or []:
+            fresh = [c for c in pool(block, candidates) if c.key not in seen
+                     and ("questions" in block or c.key not in named)]
+            picked = _some(fresh, block.get("count"), rng)
+            seen.update(c.key for c in picked)
+            drawn.extend(picked)
+    else:
+        drawn = _some(pool(select, candidates), select.get("count"), rng)
+    if shuffle:
+        rng.shuffle(drawn)
+    return drawn
+
+
+def _some(admitted: list[Candidate], count, rng: random.Random) -> list[Candidate]:
+    """A random ``count`` of ``admitted`` in their order, or all of them."""
     if count and count < len(admitted):
         picked = set(rng.sample(range(len(admitted)), count))
-        admitted = [c for i, c in enumerate(admitted) if i in picked]
-    if shuffle:
-        rng.shuffle(admitted)
-    return admitted
+        return [c for i, c in enumerate(admitted) if i in picked]
+    return list(admitted)
+
+
+def named_keys(select: Mapping) -> set[str]:
+    """The questions a blocks rule names in its lists of questions."""
+    return {str(k) for block in select.get("blocks") or [] if "questions" in block
+            for k in block["questions"] or []}
+

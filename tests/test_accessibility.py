@@ -120,6 +120,8 @@ PAGES = {
                                            "ines"),
     "authoring: quizzes": Visit("/instructor/authoring/quizzes", "ines"),
     "authoring: a new quiz": Visit("/instructor/authoring/quizzes/new", "ines"),
+    "authoring: the quiz builder": Visit("/instructor/authoring/quizzes/two-random/build",
+                                         "ines"),
     "authoring: documents": Visit("/instructor/authoring/documents", "ines"),
     "authoring: a new document": Visit("/instructor/authoring/documents/new", "ines"),
     "authoring: a new edition": Visit("/instructor/authoring/documents/nato-bih/edition",

@@ -2,7 +2,8 @@
 
 Each page module adds its routes to the blueprint (blueprint.py) when imported here.
 """
-from . import documents, jobs, questions, quizstate, quizzes, transfer
+from . import builder, bulk, documents, jobs, questions, quizstate, quizzes, transfer
 from .blueprint import bp
 
-__all__ = ["bp", "documents", "jobs", "questions", "quizstate", "quizzes", "transfer"]
+__all__ = ["bp", "builder", "bulk", "documents", "jobs", "questions", "quizstate", "quizzes",
+           "transfer"]

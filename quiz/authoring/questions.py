@@ -93,7 +93,7 @@ def question_list():
     return render_template("authoring/question_list.html", table=table, documents=documents,
                            document=document, sections=sections, section_titles=titles,
                            tags=tags, slugs=slugs, types=QUESTION_TYPES,
-                           statuses=STATUS_LABELS, args=args)
+                           statuses=STATUS_LABELS, args=args, form=ActionForm())
 
 
 def _first_paragraph(question: Question) -> int | None:

@@ -23,7 +23,8 @@ from .blueprint import bp
 RULES = [("all", "Every active question of the document"),
          ("section", "The questions of one section"),
          ("tags", "The questions with any of these tags"),
-         ("questions", "An explicit list of questions, in order")]
+         ("questions", "An explicit list of questions, in order"),
+         ("blocks", "Built with the quiz builder (kept as built)")]
 GRADING_LABELS = {"highest": "Highest attempt", "average": "Average of attempts",
                   "first": "First attempt", "last": "Last attempt"}
 
@@ -58,6 +59,8 @@ class QuizForm(FlaskForm):
                         choices=options(REVIEW_OPTIONS.items()), default="immediately",
                         validate_choice=False)
 
+    built: list = []  # the quiz's blocks, when the builder made its selection
+
     def to_entry(self) -> dict:
         rule = self.rule.data or "all"
         select: dict = {
@@ -66,8 +69,9 @@ class QuizForm(FlaskForm):
             "tags": {"tags": [t.strip() for t in (self.tags.data or "").split(",") if t.strip()]},
             "questions": {"questions": [q.strip() for q in (self.questions.data or "")
                                         .splitlines() if q.strip()]},
+            "blocks": {"blocks": self.built},
         }.get(rule, {rule: True})
-        if (self.count.data or "").strip():
+        if rule != "blocks" and (self.count.data or "").strip():
             select["count"] = _whole(self.count.data)
         entry = {"id": (self.key.data or "").strip(), "title": (self.title.data or "").strip(),
                  "description": (self.description.data or "").strip(), "select": select,
@@ -90,6 +94,9 @@ class QuizForm(FlaskForm):
         self.section.data = select.get("section", "")
         self.tags.data = ", ".join(select.get("tags") or [])
         self.questions.data = "\n".join(select.get("questions") or [])
+        if "blocks" in select:
+            named = [k for b in select["blocks"] if "questions" in b for k in b["questions"]]
+            self.questions.data = "\n".join(named)
         self.count.data = str(select.get("count") or "")
         self.shuffle_questions.data = quiz.shuffle_questions
         self.shuffle_choices.data = quiz.shuffle_choices
@@ -131,6 +138,7 @@ def _editor(quiz: Quiz | None):
     documents = db.session.execute(db.select(Document).order_by(Document.title)).scalars().all()
     courses = courses_taught(current_user)
     form = QuizForm()
+    form.built = list(quiz.select.get("blocks") or []) if quiz is not None else []
     form.course.choices = options((c.code, c.title) for c in courses)
     if not form.course.data:  # a new quiz: the course asked for, or the first one taught
         form.course.data = quiz.course.code if quiz is not None else \

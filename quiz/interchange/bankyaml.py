@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import yaml
 
-from ..drawing import Candidate, pool
+from ..drawing import Candidate, named_keys, pool
 from ..entries import entry_of
 from ..extensions import db
 from ..models import RETIRED, Quiz
@@ -48,7 +48,7 @@ def export_bank(document):
     quizzes = []
     for quiz in db.session.execute(db.select(Quiz).filter_by(document_id=document.id)
                                    .order_by(Quiz.id)).scalars():
-        listed = quiz.select.get("questions") or []
+        listed = quiz.select.get("questions") or sorted(named_keys(quiz.select))
         missing = [k for k in listed if k not in {q.key for q in questions}]
         if missing:
             left_out.append(f"quiz {quiz.key} (lists questions that are not exported: "
