@@ -18,7 +18,7 @@ from .attempts import (
 )
 from .attempts.answer import STALE, slot_response
 from .attempts.page import answered_slots, load_attempt, slot_marks
-from .attempts.start import drawable
+from .attempts.start import questions_per_attempt
 from .courses import teaches, visible_course_ids, visible_quizzes
 from .extensions import db
 from .forms import ActionForm, JoinForm
@@ -80,11 +80,8 @@ def quiz(key: str):
         ).scalars().all()
         current = next((a for a in attempts if not a.finished), None)
     used = sum(1 for a in attempts if a.finished and not a.preview)
-    pooled = drawable(quiz)
-    count = quiz.select.get("count") if isinstance(quiz.select, dict) else None
     return render_template("learner/quiz.html", quiz=quiz, attempts=attempts, current=current,
-                           form=ActionForm(), used=used,
-                           asked=min(count, pooled) if count else pooled)
+                           form=ActionForm(), used=used, asked=questions_per_attempt(quiz))
 
 
 @bp.route("/quizzes/<key>/start", methods=["POST"])

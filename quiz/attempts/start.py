@@ -109,6 +109,12 @@ def drawable(quiz: Quiz) -> int:
     return len(pool(quiz.select, _candidates(quiz)[1]))
 
 
+def questions_per_attempt(quiz: Quiz) -> int:
+    """How many questions one attempt asks now: a draw's size does not depend on its luck."""
+    # Only the count of a throwaway draw is used: no secret hangs on this generator.
+    return len(draw(quiz.select, _candidates(quiz)[1], random.Random(0), False))  # nosec B311
+
+
 def _new_attempt(user: User, quiz: Quiz, now: datetime, preview: bool) -> Attempt:
     by_key, candidates = _candidates(quiz)
     seed = secrets.randbits(31)
