@@ -88,3 +88,33 @@ def test_an_instructor_builds_a_quiz_and_a_learner_gets_its_questions(site):
             seen.append(next(k for k, p in prompts.items() if ann.get_by_text(p).count()))
         assert set(seen[:4]) >= set(named) and len(set(seen)) == 4
         assert (set(seen) - set(named)) <= from_block
+
+
+def test_an_instructor_imports_a_broken_gift_file_then_one_twice(site, tmp_path):
+    """A brace left open refuses the whole file with its line; a file imported twice is
+    skipped the second time, as the import offers."""
+    base, _, _ = site
+    broken = tmp_path / "broken.gift"
+    broken.write_text("::q1::Which year? {=2006 ~2010\n\n::q2::Where? {=Brussels ~Paris}\n")
+    twice = tmp_path / "twice.gift"
+    twice.write_text("::ifor-start::When did IFOR begin?{=1995 ~1996 ~2004}\n")
+
+    def upload(page, path):
+        page.goto(f"{base}/instructor/authoring/transfer")
+        page.get_by_label("The file to import").set_input_files(str(path))
+        page.get_by_label("Its format").select_option("gift")
+        page.get_by_role("button", name="Import", exact=True).click()
+
+    with chromium(sync_api) as browser:
+        tina = log_in(browser, base, "tina")
+        upload(tina, broken)
+        expect(tina.get_by_text("Nothing was imported: 1 error")).to_be_visible()
+        expect(tina.get_by_text("broken.gift:1: question 'q1': '{' opens the answers but no "
+                                "'}' closes them", exact=False)).to_be_visible()
+        upload(tina, twice)
+        expect(tina.get_by_text("Imported 1 question(s) as drafts", exact=False)
+               ).to_be_visible()
+        upload(tina, twice)
+        expect(tina.get_by_text("Skipped: the document already has them")).to_be_visible()
+        expect(tina.get_by_text("line 1: 'ifor-start-2' is the same question as 'ifor-start'")
+               ).to_be_visible()
