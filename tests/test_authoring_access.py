@@ -5,7 +5,7 @@ import pytest
 
 from tests.conftest import add_user, csrf_token, log_in
 
-SAMPLE = {"key": "t-single", "slug": "nato-bih", "number": "1"}
+SAMPLE = {"key": "t-single", "slug": "nato-bih", "number": "1", "job_id": "1"}
 
 
 def authoring_urls(app) -> list[tuple[str, str]]:

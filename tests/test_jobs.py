@@ -60,7 +60,7 @@ def test_an_import_runs_as_a_job_to_done_and_its_page_says_what_was_imported(app
     assert '<strong class="job-state job-done">Done</strong>' in page
     assert "5 of 5</span> question(s) written" in page
     assert "Imported 5 question(s) as drafts that need a source." in page
-    assert '<a href="/instructor/authoring/questions/job-q3">job-q3</a>' in page
+    assert '<a class="standalone" href="/instructor/authoring/questions/job-q3">job-q3</a>' in page
     assert "/instructor/authoring/questions?status=draft&amp;document=nato-bih" in page
     [job] = jobs(app)
     assert (job.kind, job.state, job.done, job.total, job.error) == ("import", "done", 5, 5, "")
@@ -115,7 +115,7 @@ def test_an_import_that_fails_after_some_batches_says_what_it_wrote(app, ines, m
         in page and "disk full" not in page
     assert "2 of 5 question(s) were imported, as drafts that need a source, before the job " \
            "stopped; the rest were not." in page
-    assert '<a href="/instructor/authoring/questions/job-q2">job-q2</a>' in page
+    assert '<a class="standalone" href="/instructor/authoring/questions/job-q2">job-q2</a>' in page
     [job] = jobs(app)
     assert (job.state, job.done, job.total) == ("failed", 2, 5)
     assert job.result["keys"] == ["job-q1", "job-q2"]
