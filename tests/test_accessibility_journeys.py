@@ -28,7 +28,13 @@ def browser():
 
 # --- Keyboard alone -------------------------------------------------------------------------
 
-FOCUSED = """() => {
+FOCUSED = """async () => {
+  // A focus far down the page is scrolled to smoothly: measure once the scrolling stops.
+  let last = -1;
+  for (let i = 0; i < 120 && scrollY !== last; i++) {
+    last = scrollY;
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  }
   const el = document.activeElement;
   const style = getComputedStyle(el);
   const box = el.getBoundingClientRect();
