@@ -86,6 +86,15 @@ def test_a_learner_takes_a_quiz_and_follows_the_source(live_server, page):
     shot(page, "document")
 
 
+def register(page, base: str) -> None:
+    """Ann registers in the browser (and is logged in)."""
+    page.goto(f"{base}/register")
+    page.get_by_label("Username").fill("ann")
+    page.get_by_label("Password", exact=True).fill("correct horse")
+    page.get_by_label("Repeat the password").fill("correct horse")
+    page.get_by_role("button", name="Create account").click()
+
+
 @pytest.fixture
 def timed_site(tmp_path):
     """The all-types quiz with a ten-minute time limit: (app, base URL)."""
@@ -103,11 +112,7 @@ def timed_site(tmp_path):
 def test_a_timed_quiz_counts_down_warns_and_submits_itself_with_the_typed_answer(
         timed_site, page):
     app, base = timed_site
-    page.goto(f"{base}/register")
-    page.get_by_label("Username").fill("ann")
-    page.get_by_label("Password", exact=True).fill("correct horse")
-    page.get_by_label("Repeat the password").fill("correct horse")
-    page.get_by_role("button", name="Create account").click()
+    register(page, base)
     page.goto(f"{base}/quizzes/all-types")
     page.get_by_role("button", name="Start the quiz").click()
     timer = page.get_by_role("timer")
@@ -138,11 +143,7 @@ def test_a_timed_quiz_counts_down_warns_and_submits_itself_with_the_typed_answer
 
 
 def test_a_typed_answer_is_saved_when_typing_pauses_and_survives_a_reload(live_server, page):
-    page.goto(f"{live_server}/register")
-    page.get_by_label("Username").fill("ann")
-    page.get_by_label("Password", exact=True).fill("correct horse")
-    page.get_by_label("Repeat the password").fill("correct horse")
-    page.get_by_role("button", name="Create account").click()
+    register(page, live_server)
     page.goto(f"{live_server}/quizzes/all-types")
     page.get_by_role("button", name="Start the quiz").click()
     page.goto(page.url.split("?")[0] + "?q=4")
