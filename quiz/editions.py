@@ -122,9 +122,7 @@ def add_document(text: str, *, title: str = "", slug: str = "", fmt: str = "text
 
 
 def _row(document: Document, block: Block) -> Paragraph:
-    return Paragraph(document_id=document.id, number=block.number, kind=block.kind,
-                     level=block.level, section=block.section, text=block.text,
-                     hash=block.hash)
+    return Paragraph(document_id=document.id, **_columns(block))
 
 
 def align(old: list[Paragraph], new: list[Block]) -> dict[int, int]:
@@ -240,27 +238,31 @@ def write_edition(plan: EditionPlan, written=None) -> None:
     Stopped halfway, every question is either re-anchored or held for review.
     """
     document = db.session.get(Document, plan.document_id)
-    rows = db.session.execute(db.select(Paragraph).filter_by(document_id=document.id)
-                              .order_by(Paragraph.number)).scalars().all()
-    _renumber(document, rows, plan.blocks, plan.aligned)
+    _renumber(document, plan.blocks, plan.aligned)
     document.edition = plan.report.edition
     if plan.text is not None:
         document.source_text, document.source_hash = plan.text, content_hash(plan.text)
         document.format = plan.fmt
-    for question_id, note, detail in plan.flags:
-        question = db.session.get(Question, question_id)
-        if question.status != RETIRED:
-            question.status = NEEDS_REVIEW
-        question.note, question.detail = note, detail
+    # Flags and holds are set-based too: an executemany of the flags' notes, then chunks.
+    if plan.flags:
+        db.session.execute(db.update(Question), [
+            {"id": question_id, "note": note, "detail": detail}
+            for question_id, note, detail in plan.flags])
+    flagged = [question_id for question_id, _note, _detail in plan.flags]
     held = [question_id for question_id, _spec in plan.rewrites]
-    for start in range(0, len(held), 500):
-        db.session.execute(
-            db.update(Question).where(Question.id.in_(held[start:start + 500]),
-                                      Question.status != RETIRED)
-            .values(status=NEEDS_REVIEW, detail=None, note=(
-                f"Edition {plan.report.edition} of the document moved its evidence quote; "
-                "its new version citing the new place is being written. If this stays, "
-                "open the question and save it.")))
+    for ids, values in ((flagged, {}), (held, {"detail": None, "note": (
+            f"Edition {plan.report.edition} of the document moved its evidence quote; "
+            "its new version citing the new place is being written. If this stays, "
+            "open the question and save it.")})):
+        for start in range(0, len(ids), 500):
+            db.session.execute(
+                db.update(Question).where(Question.id.in_(ids[start:start + 500]),
+                                          Question.status != RETIRED)
+                .values(status=NEEDS_REVIEW, **values)
+                .execution_options(synchronize_session=False))
+    for question in list(db.session.identity_map.values()):
+        if isinstance(question, Question):
+            db.session.expire(question)
     db.session.flush()
     if written is not None:
         written(0)  # the switch, in a batch of its own if it took long
@@ -275,33 +277,54 @@ def write_edition(plan: EditionPlan, written=None) -> None:
     db.session.flush()
 
 
-def _renumber(document, rows, blocks, aligned) -> None:
-    for row in rows:  # out of the way of the unique (document, number) first
-        row.number = -row.id
-    db.session.flush()
-    taken, by_number = {}, {b.number: b for b in blocks}
-    for row in rows:
-        if row.id in aligned:
-            block = by_number[aligned[row.id]]
-            row.number, row.kind, row.level = block.number, block.kind, block.level
-            row.section, row.text, row.hash = block.section, block.text, block.hash
-            taken[block.number] = row
-    for block in blocks:
-        if block.number not in taken:
-            db.session.add(_row(document, block))
-    extra = len(blocks)
-    for row in rows:
-        if row.id in aligned:
-            continue
-        if db.session.execute(db.select(Citation.id).filter_by(paragraph_id=row.id)
-                              .limit(1)).first() is None:
-            db.session.delete(row)
-        else:
-            # Gone from the text but cited by past versions: kept after the end, without a
-            # hash so the next edition does not align anything with it.
-            extra += 1
-            row.number, row.hash = extra, ""
-    db.session.flush()
+def _renumber(document, blocks, aligned) -> None:
+    """Give the document's rows the numbers and text of ``blocks``, in a few statements.
+
+    This runs inside the switch, while the write lock is held, so it is set-based: one
+    UPDATE moves every row out of the way of the unique (document, number), then one
+    executemany each sets the aligned rows, inserts the new ones and parks the rows that
+    left the text. Objects the session holds for these rows are expired afterwards.
+    """
+    ids = db.session.execute(db.select(Paragraph.id).filter_by(document_id=document.id)
+                             ).scalars().all()
+    db.session.execute(db.update(Paragraph).filter_by(document_id=document.id)
+                       .values(number=-Paragraph.id)
+                       .execution_options(synchronize_session=False))
+    by_number = {b.number: b for b in blocks}
+    kept = [dict(_columns(by_number[aligned[pid]]), id=pid) for pid in ids if pid in aligned]
+    if kept:
+        db.session.execute(db.update(Paragraph), kept)
+    taken = set(aligned.values())
+    added = [dict(_columns(b), document_id=document.id) for b in blocks
+             if b.number not in taken]
+    if added:
+        db.session.execute(db.insert(Paragraph), added)
+    gone = [pid for pid in ids if pid not in aligned]
+    cited = set()
+    for start in range(0, len(gone), 500):
+        cited.update(db.session.execute(
+            db.select(Citation.paragraph_id).distinct()
+            .where(Citation.paragraph_id.in_(gone[start:start + 500]))).scalars())
+    unused = [pid for pid in gone if pid not in cited]
+    for start in range(0, len(unused), 500):
+        db.session.execute(db.delete(Paragraph).where(Paragraph.id.in_(unused[start:start + 500]))
+                           .execution_options(synchronize_session=False))
+    # Gone from the text but cited by past versions: kept after the end, without a hash so
+    # the next edition does not align anything with it.
+    parked = [{"id": pid, "number": len(blocks) + n, "hash": ""}
+              for n, pid in enumerate((pid for pid in gone if pid in cited), start=1)]
+    if parked:
+        db.session.execute(db.update(Paragraph), parked)
+    deleted = set(unused)
+    for held in list(db.session.identity_map.values()):
+        if isinstance(held, Paragraph):
+            (db.session.expunge if held.id in deleted else db.session.expire)(held)
+    db.session.expire(document, ["paragraphs"])
+
+
+def _columns(block: Block) -> dict:
+    return {"number": block.number, "kind": block.kind, "level": block.level,
+            "section": block.section, "text": block.text, "hash": block.hash}
 
 
 def _reanchor(document, plan: EditionPlan, old_text) -> None:

@@ -293,3 +293,53 @@ def test_a_quote_moved_far_in_a_long_rewritten_stretch_is_found(app):
         assert report.changed >= 39 and report.added - report.removed == 1
         assert [(m.key, m.old, m.new) for m in report.moved] == [("riga", 7, 37)]
         assert report.flagged == []
+
+
+def _edition_switch(app, size: int, retire: int | None = None):
+    """A document of ``size`` paragraphs, a question citing each; an edition rewording
+    every paragraph's quote away (each question flagged) and inserting one paragraph at the
+    top (each kept paragraph renumbered). Returns the switch's statements and the document's
+    paragraphs and questions after it."""
+    from quiz.editions import add_document, plan_edition, write_edition
+    from quiz.models import RETIRED, Paragraph
+    from tests.test_query_counts import counting
+    old = [f"Paragraph {i} tells of meeting {i} in town {i}." for i in range(size)]
+    new = ["A new first paragraph."] + [f"Paragraph {i} is rewritten." for i in range(size)]
+    with app.app_context():
+        document = add_document("# Long\n\n" + "\n\n".join(old), slug=f"long{size}",
+                                fmt="markdown")
+        for i in range(size):
+            entry = {"id": f"q{size}-{i}", "type": "true_false", "prompt": f"Q{i}?", "answer": True,
+                     "explanation": "So it says.",
+                     "source": {"paragraph": i + 2, "quote": f"meeting {i} in town {i}"}}
+            question = Question(key=f"q{size}-{i}", document_id=document.id, position=i,
+                                status=RETIRED if i == retire else "active")
+            db.session.add(question)
+            db.session.flush()
+            write_version(question, check_entry(entry, document_spec(document)).spec, "test")
+        db.session.commit()
+        plan = plan_edition(document, "# Long\n\n" + "\n\n".join(new), "markdown")
+        db.session.rollback()
+        with counting(app) as seen:
+            write_edition(plan, lambda n: n == 0 and db.session.commit())
+        db.session.commit()
+        paragraphs = [(p.number, p.text) for p in db.session.execute(
+            db.select(Paragraph).filter_by(document_id=document.id)
+            .order_by(Paragraph.number)).scalars()]
+        questions = {q.position: (q.status, q.note) for q in db.session.execute(
+            db.select(Question).filter_by(document_id=document.id)).scalars()}
+    return seen, paragraphs, questions
+
+
+def test_an_editions_switch_is_a_few_statements_however_long_the_document(app):
+    # The switch holds SQLite's write lock: it is set-based, so 10 and 60 paragraphs (and
+    # as many flagged questions) take the same number of statements.
+    small, paragraphs, questions = _edition_switch(app, 10, retire=3)
+    large, _paragraphs, _questions = _edition_switch(app, 60)
+    assert len(large) == len(small) <= 15
+    assert paragraphs[:3] == [(1, "Long"), (2, "A new first paragraph."),
+                              (3, "Paragraph 0 is rewritten.")]
+    assert paragraphs[-1] == (12, "Paragraph 9 is rewritten.")
+    assert questions[0][0] == "needs_review" and "no longer found (p2)" in questions[0][1]
+    # A retired question is told what the edition did, and stays retired.
+    assert questions[3][0] == "retired" and "no longer found (p5)" in questions[3][1]
