@@ -42,6 +42,7 @@ from editions import edition, paragraphs  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from quiz import create_app  # noqa: E402
+from quiz.courses import join_open_courses  # noqa: E402
 from quiz.editions import add_document  # noqa: E402
 from quiz.entries import check_entry, document_spec  # noqa: E402
 from quiz.extensions import db  # noqa: E402
@@ -86,6 +87,8 @@ def prepare(scratch: Path, learners: int, size: int) -> tuple[dict, str]:
              "created_at": datetime(2026, 1, 1)}
             for name, role in [(f"learner{n:03d}", "learner") for n in range(learners)]
             + [("teacher", "instructor")]])
+        for user in db.session.execute(db.select(User)).scalars():
+            join_open_courses(user)  # as registration does: the seed quizzes' open course
         document = add_document("# Long document\n\n" + "\n\n".join(texts), slug="long",
                                 fmt="markdown")
         spec = document_spec(document)
