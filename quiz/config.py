@@ -56,6 +56,8 @@ def configure(app: Flask, overrides: dict | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session: long quizzes stay valid
         # Where queued jobs wait (quiz/worker.py): empty is instance/jobs.sqlite3.
         TASK_QUEUE_URL=os.environ.get("TASK_QUEUE_URL", ""),
+        # A running job with no batch committed for this long has lost its worker.
+        JOB_STALL_MINUTES=int(os.environ.get("JOB_STALL_MINUTES", "15") or 15),
         TASK_QUEUE_IMMEDIATE=False,  # the tests run each job in the request that queues it
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         PASSWORD_HASH_METHOD=HASH_METHOD,

@@ -10,6 +10,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask import current_app
 
 from .database import read_transaction
 from .editions import DocumentError, plan_edition, write_edition
@@ -47,7 +50,8 @@ class Batches:
             self.commit(done)
 
     def commit(self, done: int) -> None:
-        db.session.execute(db.update(Job).filter_by(id=self.job_id).values(done=done))
+        db.session.execute(db.update(Job).filter_by(id=self.job_id)
+                           .values(done=done, progressed_at=utcnow()))
         db.session.commit()
         took = time.perf_counter() - self.started
         log.info("job %s: batch to %d written in %.1f ms", self.job_id, done, took * 1000)
@@ -79,7 +83,7 @@ def run(job_id: int, data: bytes) -> None:
         db.session.rollback()
         return
     kind, payload = job.kind, dict(job.payload)
-    job.state = RUNNING
+    job.state, job.progressed_at = RUNNING, utcnow()
     db.session.commit()
     batches = Batches(job_id)
     try:
@@ -101,6 +105,53 @@ def _finish(job_id: int, state: str, result: dict, error: str, **values) -> None
     db.session.execute(db.update(Job).filter_by(id=job_id).values(
         state=state, result=result, error=error, finished_at=utcnow(), **values))
     db.session.commit()
+
+
+def stalled(job: Job, now: datetime) -> bool:
+    """Whether ``job`` runs no more: running, but nothing committed for JOB_STALL_MINUTES.
+
+    A batch commits every fraction of a second, and checking or planning before the first
+    takes seconds, so a running job silent that long has lost its worker (stopped by a
+    deploy or a crash, the task went with it)."""
+    last = job.progressed_at or job.created_at
+    return job.state == RUNNING and now - last > timedelta(
+        minutes=current_app.config["JOB_STALL_MINUTES"])
+
+
+def fail_stalled(now: datetime) -> int:
+    """Mark every stalled job failed, saying how far it came; how many were.
+
+    The worker runs this as it starts; a job's page shows a stalled job as such meanwhile.
+    """
+    cutoff = now - timedelta(minutes=current_app.config["JOB_STALL_MINUTES"])
+    found = db.session.execute(db.select(Job).where(
+        Job.state == RUNNING,
+        db.func.coalesce(Job.progressed_at, Job.created_at) < cutoff)).scalars().all()
+    for job in found:
+        job.state, job.finished_at = FAILED, now
+        job.error = stall_message(job)
+        if job.kind == "import":  # the page's "What was imported" says it too
+            job.result = {"summary": job.error.splitlines()[-1]}
+    db.session.commit()
+    return len(found)
+
+
+def stall_message(job: Job) -> str:
+    """What a job whose worker stopped had written, from its committed progress."""
+    since = (job.progressed_at or job.created_at).strftime("%Y-%m-%d %H:%M")
+    first = f"The worker stopped while this job ran (nothing written since {since} UTC)."
+    if job.kind == "import":
+        return first + (
+            f"\n{job.done} of {job.total} question(s) were imported, as drafts that need a "
+            "source, before it stopped; the rest were not. Upload the file again with "
+            "\u201cSkip questions the document already has\u201d ticked to import the rest.")
+    if job.done == 0:
+        return first + "\nNothing was written: the document is as it was. Bring in the " \
+            "edition again."
+    return first + (
+        "\nThe edition's paragraphs are in place; questions whose quote moved and that had "
+        "no new version yet are held for review (needs review) until saved again. Bringing "
+        "in the same edition again re-anchors what is still off.")
 
 
 def _keys(keys: list[str]) -> dict:

@@ -348,3 +348,6 @@ class Job(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # When it started or last committed a batch: a running job silent for long has lost
+    # its worker (see quiz.jobs.stalled).
+    progressed_at: Mapped[datetime | None]

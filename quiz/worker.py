@@ -19,7 +19,8 @@ from flask.cli import AppGroup, with_appcontext
 from huey import Huey, RedisHuey, SqliteHuey
 
 from .extensions import db
-from .jobs import run
+from .jobs import fail_stalled, run
+from .models import utcnow
 
 jobs_group = AppGroup("jobs", help="The worker that runs imports and new editions.")
 _made = threading.Lock()
@@ -75,6 +76,9 @@ def submit(job_id: int, data: bytes) -> None:
 def worker_command(workers: int) -> None:
     """Run queued imports and new editions until stopped (Ctrl-C)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    lost = fail_stalled(utcnow())  # jobs whose worker stopped mid-way say so
+    if lost:
+        logging.getLogger(__name__).warning("%d stalled job(s) marked failed", lost)
     db.engine.dispose()  # the consumer's threads open their own connections
     current_app.extensions["quiz-jobs"].huey.create_consumer(workers=workers, periodic=False).run()
 

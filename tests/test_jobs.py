@@ -207,6 +207,7 @@ def test_the_worker_command_runs_a_queued_job(tmp_path, seeded_database):
     location = import_gift(client, GIFT, follow=False).location
     assert '<strong class="job-state job-queued">Waiting for the worker</strong>' \
         in client.get(location).text
+    lost = left_running(app, "edition", done=0, total=4, minutes=60)
     environment = dict(os.environ, DATABASE_URL=url, TASK_QUEUE_URL=queue,
                        SECRET_KEY="test-secret-not-for-production",
                        QUESTIONS_DIR=str(ROOT / "questions"))
@@ -222,6 +223,10 @@ def test_the_worker_command_runs_a_queued_job(tmp_path, seeded_database):
         worker.terminate()
         output = worker.communicate(timeout=60)[0].decode()
     assert jobs(app)[0].state == "done", output
+    # The worker, starting, marked the job a stopped worker had left "running" failed.
+    assert next(j for j in jobs(app) if j.id == lost).state == "failed"
+    assert "Nothing was written: the document is as it was." in client.get(
+        f"/instructor/authoring/jobs/{lost}").text
     assert "Imported 5 question(s)" in client.get(location).text
     assert keys(app, "job-q") == {f"job-q{n}": ("draft", 1) for n in range(1, 6)}
 
@@ -253,3 +258,47 @@ def test_a_reimport_skips_what_the_document_already_has_and_says_so(app, ines):
         follow_redirects=True)
     assert "Imported, though the document already has them" in response.text
     assert len(keys(app, "job-q")) == 10
+
+
+def left_running(app, kind: str, done: int, total: int, minutes: int) -> int:
+    """A job as a worker killed mid-way leaves it: running, its batches so far committed,
+    the last ``minutes`` ago."""
+    from datetime import timedelta
+
+    from quiz.models import RUNNING, User, utcnow
+    with app.app_context():
+        owner = db.session.execute(db.select(User).filter_by(username="ines")).scalar_one()
+        last = utcnow() - timedelta(minutes=minutes)
+        job = Job(kind=kind, owner_id=owner.id, title=f"{kind} left running", payload={},
+                  state=RUNNING, done=done, total=total, created_at=last - timedelta(minutes=1),
+                  progressed_at=last)
+        db.session.add(job)
+        db.session.commit()
+        return job.id
+
+
+def test_a_job_whose_worker_stopped_says_so_and_is_marked_failed_when_a_worker_starts(app,
+                                                                                     ines):
+    from quiz.jobs import fail_stalled
+    from quiz.models import utcnow
+    stopped = left_running(app, "import", done=2, total=5, minutes=20)
+    busy = left_running(app, "edition", done=1, total=3, minutes=1)
+    page = ines.get(f"/instructor/authoring/jobs/{stopped}").text
+    assert "the worker running this job has stopped (a restart or a crash)" in page
+    assert "the 2 questions written so far are kept" in page
+    # Nothing to wait for: no Refresh link, and no poller (which would reload it forever).
+    assert "data-job-status" not in page and ">Refresh</a>" not in page
+    assert ines.get(f"/instructor/authoring/jobs/{stopped}.json").json["finished"] is True
+    # One still committing batches is running, and polled.
+    page = ines.get(f"/instructor/authoring/jobs/{busy}").text
+    assert "has stopped" not in page and "data-job-status" in page
+    assert ines.get(f"/instructor/authoring/jobs/{busy}.json").json["finished"] is False
+
+    with app.app_context():
+        assert fail_stalled(utcnow()) == 1
+    states = {job.id: job.state for job in jobs(app)}
+    assert (states[stopped], states[busy]) == ("failed", "running")
+    page = ines.get(f"/instructor/authoring/jobs/{stopped}").text
+    assert '<strong class="job-state job-failed">Failed</strong>' in page
+    assert "2 of 5 question(s) were imported, as drafts that need a source, before it " \
+           "stopped; the rest were not." in page

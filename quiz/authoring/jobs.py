@@ -5,7 +5,8 @@ from flask import abort, jsonify, render_template, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import DONE, FAILED, Job
+from ..jobs import stalled
+from ..models import DONE, FAILED, Job, utcnow
 from .blueprint import bp
 
 
@@ -36,7 +37,9 @@ def job_list():
 @bp.route("/jobs/<int:job_id>")
 def job_view(job_id: int):
     job = own_job(job_id)
-    return render_template("authoring/job.html", job=job, finished=job.state in (DONE, FAILED))
+    lost = stalled(job, utcnow())
+    return render_template("authoring/job.html", job=job, stalled=lost,
+                           finished=job.state in (DONE, FAILED) or lost)
 
 
 @bp.route("/jobs/<int:job_id>.json")
@@ -44,5 +47,5 @@ def job_status(job_id: int):
     """What the job page's script polls: the state, the progress and the page to reload."""
     job = own_job(job_id)
     return jsonify(state=job.state, done=job.done, total=job.total,
-                   finished=job.state in (DONE, FAILED),
+                   finished=job.state in (DONE, FAILED) or stalled(job, utcnow()),
                    page=url_for("authoring.job_view", job_id=job.id))
