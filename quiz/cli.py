@@ -27,6 +27,7 @@ from .interchange import cli as interchange_cli
 from .loader import LibraryInvalid, load_library
 from .models import Quiz, utcnow
 from .scores import item_report
+from .words import plural
 
 bank = AppGroup("bank", help="Check and load question banks.")
 users = AppGroup("users", help="Manage accounts.")
@@ -40,7 +41,7 @@ def _questions_dir() -> Path:
 def _print_errors(errors) -> None:
     for error in errors:
         click.echo(str(error), err=True)
-    click.echo(f"{len(errors)} error(s); nothing was loaded.", err=True)
+    click.echo(f"{plural(len(errors), 'error')}; nothing was loaded.", err=True)
 
 
 def _load(only: Path | None) -> None:
@@ -67,8 +68,9 @@ def _load(only: Path | None) -> None:
         db.session.rollback()
         _print_errors([exc])
         raise SystemExit(1) from None
-    click.echo(f"Loaded {len(library.documents)} document(s), {len(library.questions)} "
-               f"question(s), {len(library.quizzes)} quiz(zes): {report.summary()}.")
+    click.echo(f"Loaded {plural(len(library.documents), 'document')}, "
+               f"{plural(len(library.questions), 'question')}, "
+               f"{plural(len(library.quizzes), 'quiz')}: {report.summary()}.")
     for note in report.notes:
         click.echo(note)
 
@@ -94,10 +96,11 @@ def check_command(path: Path | None) -> None:
     if library.errors:
         for error in library.errors:
             click.echo(str(error), err=True)
-        click.echo(f"{len(library.errors)} error(s).", err=True)
+        click.echo(f"{plural(len(library.errors), 'error')}.", err=True)
         raise SystemExit(1)
-    click.echo(f"OK: {len(library.documents)} document(s), {len(library.questions)} "
-               f"question(s), {len(library.quizzes)} quiz(zes).")
+    click.echo(f"OK: {plural(len(library.documents), 'document')}, "
+               f"{plural(len(library.questions), 'question')}, "
+               f"{plural(len(library.quizzes), 'quiz')}.")
 
 
 @bank.command("load")
@@ -150,7 +153,7 @@ def close_overdue_command() -> None:
     Reports, exports and statistics do it too before they read.
     """
     closed = close_overdue_now()
-    click.echo(f"Closed {closed} overdue attempt(s).")
+    click.echo(f"Closed {plural(closed, 'overdue attempt')}.")
 
 
 def progress(iterable, length: int | None = None, label: str = ""):
@@ -167,7 +170,7 @@ def _export(rows, output: Path | None, label: str) -> None:
     with open(output, "w", encoding="utf-8", newline="") as stream, \
             progress(rows, label=label) as bar:
         count = write_csv(bar, stream)
-    click.echo(f"Wrote {count} row(s) to {output}.", err=True)
+    click.echo(f"Wrote {plural(count, 'row')} to {output}.", err=True)
 
 
 def _course_quizzes(code: str | None):
@@ -239,7 +242,8 @@ def stats_items(quiz_key: str, which: str, as_json: bool, course_code: str | Non
         }
         click.echo(json.dumps(payload, indent=2))
         return
-    click.echo(f"{quiz.title}: {test.attempts} attempt(s) ({which}), {len(items)} item(s)")
+    click.echo(f"{quiz.title}: {plural(test.attempts, 'attempt')} ({which}), "
+               f"{plural(len(items), 'item')}")
     click.echo(f"  alpha {_pct(test.alpha, 1)}  error ratio {_pct(test.error_ratio, 1)}  "
                f"skewness {_num(summary.skewness)}  kurtosis {_num(summary.kurtosis)}"
                + (f"  ({test.note})" if test.note else "")

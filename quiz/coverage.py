@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from .bankparse import Library, read_library
 from .docparse import HEADING, Block
 from .types import QUESTION_TYPES
+from .words import plural
 
 DEFAULT_THRESHOLD = 3
 # The order the bank format lists the types in; any other type follows by name.
@@ -193,7 +194,7 @@ def coverage_command(as_json: bool, threshold: int) -> None:
     if library.errors:
         for error in library.errors:
             click.echo(str(error), err=True)
-        click.echo(f"{len(library.errors)} error(s); no coverage report.", err=True)
+        click.echo(f"{plural(len(library.errors), 'error')}; no coverage report.", err=True)
         raise SystemExit(1)
     report = compute_coverage(library, threshold)
     if as_json:

@@ -33,6 +33,7 @@ from .models import (
     utcnow,
 )
 from .types import get_type
+from .words import plural
 
 NO_LOGIN = "!demo-account"  # not a password hash: check_password_hash always refuses it
 SLOPE = 1.7
@@ -191,7 +192,7 @@ def seed_command(learners: int, seed_value: int, force: bool) -> None:
     existing = real_learners()
     if existing and not force:
         raise click.ClickException(
-            f"The database has {existing} real learner(s); demo data is meant for a "
+            f"The database has {plural(existing, 'real learner')}; demo data is meant for a "
             "database of its own. Use --force to add it anyway.")
     clear_demo_data()
     if sys.stderr.isatty():
@@ -199,5 +200,5 @@ def seed_command(learners: int, seed_value: int, force: bool) -> None:
             attempts, responses = seed(learners, seed_value, bar)
     else:
         attempts, responses = seed(learners, seed_value)
-    click.echo(f"Created {learners} demo learner(s): {attempts} attempts, "
-               f"{responses} responses.", err=True)
+    click.echo(f"Created {plural(learners, 'demo learner')}: {plural(attempts, 'attempt')}, "
+               f"{plural(responses, 'response')}.", err=True)

@@ -38,6 +38,7 @@ from .models import (
 )
 from .textmatch import content_hash, normalise, slugify
 from .versions import write_version
+from .words import plural
 
 
 class DocumentError(ValueError):
@@ -82,8 +83,9 @@ class EditionReport:
         return found
 
     def summary(self) -> str:
-        return (f"Edition {self.edition}: {self.changed} paragraph(s) changed, {self.added} "
-                f"added, {self.removed} removed; {self.unchanged_questions} question(s) "
+        return (f"Edition {self.edition}: {plural(self.changed, 'paragraph')} changed, "
+                f"{self.added} added, {self.removed} removed; "
+                f"{plural(self.unchanged_questions, 'question')} "
                 f"unaffected, {len({m.key for m in self.moved})} re-anchored, "
                 f"{len({f.key for f in self.flagged})} flagged for review.")
 

@@ -19,6 +19,7 @@ from .editions import DocumentError, plan_edition, write_edition
 from .extensions import db
 from .interchange.imports import ImportFailed, ImportReport, check_file, write_questions
 from .models import DONE, FAILED, QUEUED, RUNNING, Document, Job, utcnow
+from .words import plural
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ def stall_message(job: Job) -> str:
     first = f"The worker stopped while this job ran (nothing written since {since} UTC)."
     if job.kind == "import":
         return first + (
-            f"\n{job.done} of {job.total} question(s) were imported, as drafts that need a "
+            f"\n{job.done} of {plural(job.total, 'question')} were imported, as drafts that need a "
             "source, before it stopped; the rest were not. Upload the file again with "
             "\u201cSkip questions the document already has\u201d ticked to import the rest.")
     if job.done == 0:
@@ -177,7 +178,7 @@ def run_import(payload: dict, data: bytes, batches: Batches) -> dict:
                 "duplicates": checked.duplicates[:SHOWN], "more_duplicates":
                 max(len(checked.duplicates) - SHOWN, 0),
                 "summary": (report.lines()[0] if n == len(checked.prepared) else
-                            f"{n} of {len(checked.prepared)} question(s) were imported, as "
+                            f"{n} of {plural(len(checked.prepared), 'question')} were imported, as "
                             "drafts that need a source, before the job stopped; the rest "
                             "were not.")}
 
@@ -206,8 +207,9 @@ def run_edition(payload: dict, data: bytes, batches: Batches) -> dict:
         elif n <= len(plan.rewrites):
             held = [spec.id for _id, spec in plan.rewrites[n - 1:]]
             found["summary"] = (
-                f"Edition {report.edition}'s paragraphs are in place and {len(report.flagged)} "
-                f"quote(s) are flagged, but {len(held)} of {len(plan.rewrites)} question(s) "
+                f"Edition {report.edition}'s paragraphs are in place and "
+                f"{plural(len(report.flagged), 'quote')} flagged, but {len(held)} of "
+                f"{plural(len(plan.rewrites), 'question')} "
                 "whose quote moved have no new version yet: they are held for review "
                 "(needs review) until saved again.")
             found["held"] = _keys(held)

@@ -16,13 +16,14 @@ from .extensions import db
 from .models import ACTIVE, Document, Paragraph, Question, Quiz
 from .textmatch import content_hash
 from .versions import BATCH, Revision, write_versions
+from .words import plural
 
 
 class LibraryInvalid(Exception):
     """The library has errors; nothing was written."""
 
     def __init__(self, errors):
-        super().__init__(f"{len(errors)} error(s) in the question banks")
+        super().__init__(f"{plural(len(errors), 'error')} in the question banks")
         self.errors = errors
 
 

@@ -21,6 +21,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from .extensions import db
 from .jobs import fail_stalled, run
 from .models import utcnow
+from .words import plural
 
 jobs_group = AppGroup("jobs", help="The worker that runs imports and new editions.")
 _made = threading.Lock()
@@ -78,7 +79,7 @@ def worker_command(workers: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     lost = fail_stalled(utcnow())  # jobs whose worker stopped mid-way say so
     if lost:
-        logging.getLogger(__name__).warning("%d stalled job(s) marked failed", lost)
+        logging.getLogger(__name__).warning("%s marked failed", plural(lost, "stalled job"))
     db.engine.dispose()  # the consumer's threads open their own connections
     current_app.extensions["quiz-jobs"].huey.create_consumer(workers=workers, periodic=False).run()
 

@@ -87,12 +87,12 @@ def test_close_overdue_closes_with_what_was_saved_and_is_idempotent(typed_app):
     overdue_attempt(typed_app, client)
     runner = typed_app.test_cli_runner()
     first = runner.invoke(args=["attempts", "close-overdue"])
-    assert first.exit_code == 0 and "Closed 1 overdue attempt(s)." in first.output
+    assert first.exit_code == 0 and "Closed 1 overdue attempt." in first.output
     attempt = only_attempt(typed_app)
     assert attempt.state == "finished" and attempt.marks == 1
     assert attempt.finished_at == attempt.started_at + timedelta(minutes=5) + GRACE
     again = runner.invoke(args=["attempts", "close-overdue"])
-    assert "Closed 0 overdue attempt(s)." in again.output
+    assert "Closed 0 overdue attempts." in again.output
     assert only_attempt(typed_app).finished_at == attempt.finished_at
 
 

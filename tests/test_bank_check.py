@@ -228,13 +228,13 @@ def test_the_cli_exits_non_zero_and_prints_every_error(tmp_path):
     assert f"{bank_path}:7: question 'q-good': the answer 'grey' is not among the choices" \
         in result.output
     assert f"{bank_path}:13: question 'q-two': unknown type 'essay'" in result.output
-    assert "2 error(s)." in result.output
+    assert "2 errors." in result.output
 
 
 def test_the_cli_checks_the_shipped_banks(runner):
     result = runner.invoke(args=["bank", "check"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK: 1 document(s)")
+    assert result.output.startswith("OK: 1 document,")
 
 
 def test_unquoted_yes_and_no_are_caught_before_they_become_true_and_false(tmp_path):
@@ -273,7 +273,7 @@ def test_a_questions_folder_elsewhere_is_checked_as_its_own_library(tmp_path, ch
                                                   + GOOD_QUESTION)
     result = checker(library)
     assert result.exit_code == 0
-    assert result.output == "OK: 1 document(s), 1 question(s), 0 quiz(zes).\n"
+    assert result.output == "OK: 1 document, 1 question, 0 quizzes.\n"
 
 
 def test_one_document_folder_elsewhere_is_checked_with_its_banks(tmp_path, checker):
@@ -300,7 +300,7 @@ def test_a_folder_that_holds_no_library_is_refused(tmp_path, checker):
         args=["bank", "check", str(library / "sample" / "images")])
     assert result.exit_code == 1 and "holds no document and no bank" in result.output
     result = app.test_cli_runner().invoke(args=["bank", "check", str(library / "sample")])
-    assert result.output == "OK: 1 document(s), 1 question(s), 0 quiz(zes).\n"
+    assert result.output == "OK: 1 document, 1 question, 0 quizzes.\n"
 
 
 def test_loading_a_folder_outside_the_questions_folder_is_refused(tmp_path, app):

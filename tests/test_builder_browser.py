@@ -112,7 +112,7 @@ def test_an_instructor_imports_a_broken_gift_file_then_one_twice(site, tmp_path)
         expect(tina.get_by_text("broken.gift:1: question 'q1': '{' opens the answers but no "
                                 "'}' closes them", exact=False)).to_be_visible()
         upload(tina, twice)
-        expect(tina.get_by_text("Imported 1 question(s) as drafts", exact=False)
+        expect(tina.get_by_text("Imported 1 question as drafts", exact=False)
                ).to_be_visible()
         upload(tina, twice)
         expect(tina.get_by_text("Skipped: the document already has them")).to_be_visible()

@@ -149,7 +149,7 @@ def test_a_new_edition_reanchors_in_all_three_cases(instructor, app):
                       SECOND.encode())
     assert response.status_code == 200, response.text
     text = response.text
-    assert "Edition 2: 3 paragraph(s) changed, 0 added, 0 removed; 1 question(s) unaffected, " \
+    assert "Edition 2: 3 paragraphs changed, 0 added, 0 removed; 1 question unaffected, " \
            "1 re-anchored, 1 flagged for review." in text
     assert "q-move</a>: p3 → p4" in text
     assert "q-gone</a>: “bark at night” was in p4" in text
@@ -241,7 +241,7 @@ def test_bank_load_of_a_changed_shipped_document_flags_the_browsers_questions(ty
                       encoding="utf-8")
     result = typed_app.test_cli_runner().invoke(args=["bank", "load"])
     assert result.exit_code == 0, result.output
-    assert "document nato-bih: Edition 2: 1 paragraph(s) changed" in result.output
+    assert "document nato-bih: Edition 2: 1 paragraph changed" in result.output
     assert f'needs review t-browser: quote from p{number} not found' in result.output
     with typed_app.app_context():
         flagged = db.session.execute(db.select(Question).filter_by(key="t-browser")).scalar_one()

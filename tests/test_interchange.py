@@ -74,7 +74,7 @@ def test_yaml_export_loads_back_to_the_same_questions_and_quizzes(app, tmp_path)
     path, output = export(app, "yaml", tmp_path)
     with app.app_context():  # every shipped question, the retired one and the browser's
         total = db.session.execute(db.select(db.func.count()).select_from(Question)).scalar_one()
-    assert total > 100 and f"Exported {total} question(s) as yaml" in output
+    assert total > 100 and f"Exported {total} questions as yaml" in output
     original = by_key(app)
     copy, folder = empty_app(tmp_path, "copy")
     shutil.copy(path, folder / "exported.yaml")
@@ -175,13 +175,13 @@ def test_importing_ones_own_export_back_skips_every_question_when_asked(typed, t
     result = cli(typed, "bank", "import", str(path), "--format", "moodle-xml", "--document",
                  "nato-bih", "--skip-duplicates")
     assert result.exit_code == 0, result.output
-    assert "Imported 0 question(s)" in result.output
-    assert f"Skipped {len(before)} question(s) already in the bank" in result.output
+    assert "Imported 0 questions" in result.output
+    assert f"Skipped {len(before)} questions already in the bank" in result.output
     assert "skipped: line " in result.output and "is the same question as 't-single'" \
         in result.output
     assert by_key(typed) == before
     again = import_file(typed, path, "moodle-xml")   # without the option: kept, and named
-    assert f"{len(before)} imported question(s) repeat one already in the bank" in again.output
+    assert f"{len(before)} imported questions repeat one already in the bank" in again.output
     assert len(by_key(typed)) == 2 * len(before)
 
 
@@ -366,7 +366,7 @@ def test_import_and_export_in_the_browser(typed, tmp_path):
     response = client.post("/instructor/authoring/transfer", data=data,
                            content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 200
-    assert "Imported 1 question(s) as drafts that need a source." in response.text
+    assert "Imported 1 question as drafts that need a source." in response.text
     assert "<strong class=\"job-state job-done\">Done</strong>" in response.text
     data["file"] = (io.BytesIO(b"::bad::Year?{=2006 ~2010\n"), "bad.gift")
     response = client.post("/instructor/authoring/transfer", data=data,

@@ -60,7 +60,7 @@ def test_an_import_runs_as_a_job_to_done_and_its_page_says_what_was_imported(app
     page = ines.get(response.location).text
     assert '<strong class="job-state job-done">Done</strong>' in page
     assert "5 of 5</span> questions written" in page
-    assert "Imported 5 question(s) as drafts that need a source." in page
+    assert "Imported 5 questions as drafts that need a source." in page
     assert '<a class="standalone" href="/instructor/authoring/questions/job-q3">job-q3</a>' in page
     assert "/instructor/authoring/questions?status=draft&amp;document=nato-bih" in page
     [job] = jobs(app)
@@ -114,7 +114,7 @@ def test_an_import_that_fails_after_some_batches_says_what_it_wrote(app, ines, m
     assert '<strong class="job-state job-failed">Failed</strong>' in page
     assert "The job stopped on an unexpected error (the server&#39;s log has the details)." \
         in page and "disk full" not in page
-    assert "2 of 5 question(s) were imported, as drafts that need a source, before the job " \
+    assert "2 of 5 questions were imported, as drafts that need a source, before the job " \
            "stopped; the rest were not." in page
     assert '<a class="standalone" href="/instructor/authoring/questions/job-q2">job-q2</a>' in page
     [job] = jobs(app)
@@ -140,7 +140,7 @@ def test_a_new_edition_runs_as_a_job_to_done(app, ines):
     page = upload_edition(ines, "/instructor/authoring/documents/sample/edition", "v2.md",
                           MOVED.encode()).text
     assert '<strong class="job-state job-done">Done</strong>' in page
-    assert "Edition 2: 3 paragraph(s) changed, 0 added, 0 removed; 0 question(s) " \
+    assert "Edition 2: 3 paragraphs changed, 0 added, 0 removed; 0 questions " \
            "unaffected, 3 re-anchored, 0 flagged for review." in page
     assert "mv-alpha</a>: p2 → p4" in page
     [job] = jobs(app)
@@ -164,8 +164,8 @@ def test_an_edition_that_fails_halfway_holds_the_rest_for_review(app, ines, monk
     page = upload_edition(ines, "/instructor/authoring/documents/sample/edition", "v2.md",
                           MOVED.encode()).text
     assert '<strong class="job-state job-failed">Failed</strong>' in page
-    assert "Edition 2&#39;s paragraphs are in place and 0 quote(s) are flagged, but 2 of 3 " \
-           "question(s) whose quote moved have no new version yet: they are held for " \
+    assert "Edition 2&#39;s paragraphs are in place and 0 quotes flagged, but 2 of 3 " \
+           "questions whose quote moved have no new version yet: they are held for " \
            "review (needs review) until saved again." in page
     [job] = jobs(app)
     assert (job.state, job.done, job.total) == ("failed", 2, 4)
@@ -227,7 +227,7 @@ def test_the_worker_command_runs_a_queued_job(tmp_path, seeded_database):
     assert next(j for j in jobs(app) if j.id == lost).state == "failed"
     assert "Nothing was written: the document is as it was." in client.get(
         f"/instructor/authoring/jobs/{lost}").text
-    assert "Imported 5 question(s)" in client.get(location).text
+    assert "Imported 5 questions" in client.get(location).text
     assert keys(app, "job-q") == {f"job-q{n}": ("draft", 1) for n in range(1, 6)}
 
 
@@ -244,7 +244,7 @@ def test_a_reimport_skips_what_the_document_already_has_and_says_so(app, ines):
         "skip_duplicates": "y", "file": (io.BytesIO(again), "again.gift")},
         content_type="multipart/form-data", follow_redirects=True)
     page = " ".join(response.text.split())
-    assert "Imported 1 question(s) as drafts that need a source." in page
+    assert "Imported 1 question as drafts that need a source." in page
     assert "Skipped: the document already has them" in page
     assert "line 1: &#39;job-q1-2&#39; is the same question as &#39;job-q1&#39;" in page
     assert "line 13: &#39;fresh-twice&#39; is the same question as &#39;fresh&#39;" in page
@@ -300,5 +300,5 @@ def test_a_job_whose_worker_stopped_says_so_and_is_marked_failed_when_a_worker_s
     assert (states[stopped], states[busy]) == ("failed", "running")
     page = ines.get(f"/instructor/authoring/jobs/{stopped}").text
     assert '<strong class="job-state job-failed">Failed</strong>' in page
-    assert "2 of 5 question(s) were imported, as drafts that need a source, before it " \
+    assert "2 of 5 questions were imported, as drafts that need a source, before it " \
            "stopped; the rest were not." in page

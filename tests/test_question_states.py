@@ -82,7 +82,7 @@ def test_publish_needs_a_source_and_makes_a_draft_drawable(typed_app, people,
         "file": (io.BytesIO(b"::new-pfp::When did it join PfP?{=2006 ~2010}\n"), "new.gift")},
         content_type="multipart/form-data")
     # The import runs as a job (at once, in the tests); its page says what it imported.
-    assert "Imported 1 question(s) as drafts that need a source." in instructor.get(
+    assert "Imported 1 question as drafts that need a source." in instructor.get(
         response.location).text
     page = instructor.get("/instructor/authoring/questions/new-pfp").text
     assert "it needs a source first" in page

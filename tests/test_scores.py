@@ -159,7 +159,7 @@ def test_export_to_a_file_reports_the_row_count(typed_app, people, tmp_path):
     take(people["ann"], {1})
     out = tmp_path / "responses.csv"
     result = typed_app.test_cli_runner().invoke(args=["export", "responses", "-o", str(out)])
-    assert result.exit_code == 0 and "Wrote 7 row(s)" in result.output
+    assert result.exit_code == 0 and "Wrote 7 rows" in result.output
     assert out.read_text(encoding="utf-8").count("\n") == 8
 
 

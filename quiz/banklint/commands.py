@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from ..bankparse import read_library
 from ..extensions import db
 from ..models import ACTIVE, Question, QuestionVersion, Quiz
+from ..words import plural
 from . import ERROR, Finding, Item, QuizItem, counts, items_of, lint
 
 
@@ -48,7 +49,7 @@ def lint_command(path: Path | None, as_json: bool) -> None:
     else:
         for finding in findings:
             click.echo(str(finding))
-        click.echo(f"{errors} error(s), {warnings} warning(s).")
+        click.echo(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}.")
     if errors:
         raise SystemExit(1)
 

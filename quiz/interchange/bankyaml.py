@@ -8,6 +8,7 @@ from ..entries import entry_of
 from ..extensions import db
 from ..models import RETIRED, Quiz
 from ..quizsettings import bank_settings
+from ..words import plural
 from .common import ExportResult, document_questions
 
 
@@ -65,6 +66,6 @@ def export_bank(document):
         entry.update(bank_settings(quiz))
         quizzes.append(entry)
     note = (f"Bank of '{document.title}' ({document.slug}), edition {document.edition}: "
-            f"{len(entries)} question(s), {len(quizzes)} quiz(zes).")
+            f"{plural(len(entries), 'question')}, {plural(len(quizzes), 'quiz')}.")
     text = bank_text(document.slug, entries, quizzes, note)
     return ExportResult(text, [q.key for q in questions], left_out)

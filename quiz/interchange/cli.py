@@ -11,6 +11,7 @@ from ..docparse import FORMATS
 from ..editions import DocumentError, add_document, new_edition
 from ..extensions import db
 from ..models import Document, Question
+from ..words import plural
 from . import EXPORT_FORMATS, IMPORT_FORMATS, export_questions
 from .documentfiles import write_folder
 from .imports import ImportFailed, import_file
@@ -110,7 +111,7 @@ def export_command(fmt: str, slug: str | None, output: Path | None) -> None:
         output.write_text(result.text, encoding="utf-8")
     for line in result.report_lines():
         click.echo(line, err=True)
-    click.echo(f"Exported {len(result.exported)} question(s) as {fmt}"
+    click.echo(f"Exported {plural(len(result.exported), 'question')} as {fmt}"
                + (f" to {output}." if output else "."), err=True)
 
 
@@ -131,7 +132,7 @@ def import_command(file: Path, fmt: str, slug: str, skip_duplicates: bool) -> No
         db.session.rollback()
         for error in exc.errors:
             click.echo(f"{file.name}:{error}", err=True)
-        click.echo(f"{len(exc.errors)} error(s); nothing was imported.", err=True)
+        click.echo(f"{plural(len(exc.errors), 'error')}; nothing was imported.", err=True)
         raise SystemExit(1) from None
     for line in report.lines():
         click.echo(line)

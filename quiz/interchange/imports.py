@@ -15,6 +15,7 @@ from ..models import DRAFT, RETIRED, Document, Paragraph, Question, QuestionVers
 from ..textmatch import normalise, slugify
 from ..types import get_type
 from ..versions import write_version
+from ..words import plural
 from .aiken import parse_aiken
 from .common import split_sources
 from .gift import Parsed, parse_gift
@@ -28,7 +29,7 @@ class ImportFailed(Exception):
     """The file has errors ("line: what is wrong"); nothing was written."""
 
     def __init__(self, errors: list[str]):
-        super().__init__(f"{len(errors)} error(s)")
+        super().__init__(plural(len(errors), "error"))
         self.errors = errors
 
 
@@ -42,14 +43,15 @@ class ImportReport:
     duplicates: list[str] = field(default_factory=list)  # imported all the same
 
     def lines(self) -> list[str]:
-        found = [f"Imported {len(self.imported)} question(s) as drafts that need a source"
+        found = [f"Imported {plural(len(self.imported), 'question')} as drafts that need a source"
                  + (f" ({len(self.with_suggestions)} with a suggested source to confirm)"
                     if self.with_suggestions else "") + "."]
         if self.skipped:
-            found.append(f"Skipped {len(self.skipped)} question(s) already in the bank (the "
-                         "same prompt and answer).")
+            found.append(f"Skipped {plural(len(self.skipped), 'question')} already in the "
+                         "bank (the same prompt and answer).")
         if self.duplicates:
-            found.append(f"{len(self.duplicates)} imported question(s) repeat one already in "
+            found.append(f"{plural(len(self.duplicates), 'imported question')} "
+                         f"{'repeats' if len(self.duplicates) == 1 else 'repeat'} one already in "
                          "the bank (the same prompt and answer).")
         found += [f"not imported: {line}" for line in self.unmapped]
         found += [f"skipped: {line}" for line in self.skipped]
