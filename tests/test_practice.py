@@ -2,6 +2,7 @@
 marks, that writes nothing and shows only answers the learner may already see."""
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -143,14 +144,17 @@ def test_an_instructors_previews_give_nothing_to_practise(typed_app, people):
     take_blank(teacher, "all-types")
     page = teacher.get(PRACTICE)
     assert page.status_code == 200 and "There is nothing to practise" in page.text
-    assert f'href="/me/progress">Back to my progress' in page.text
+    assert 'href="/me/progress">Back to my progress' in page.text
     assert BUTTON not in teacher.get("/me/progress").text
 
 
 def test_the_practice_page_gives_no_answer_away(typed_app, ann_misses):
     page = ann_misses.get(PRACTICE).text
-    form = page[page.index("<form method=\"post\""):page.index("</form>")]
-    assert "correct" not in form.lower() and "checked" not in form
+    start = page.index(f'<form method="post" action="{PRACTICE}"')
+    form = page[start:page.index("</form>", start)]
+    # No tag says which choice is right or picks one; "correct" is in the instruction only.
+    assert not re.search(r"<[^>]*(correct|checked|selected)[^>]*>", form, re.I)
+    assert form.lower().count("correct") == 1 and "Choose every correct answer." in form
     assert "2006" in form and "German" in form            # the choices, each a label
     values = [i["value"] for i in QuestionForm(form).inputs]
     assert len(values) == 3 + 4
@@ -262,7 +266,7 @@ def test_tampered_forms_get_a_400_that_says_what_is_wrong(typed_app, ann_misses,
     change(data, typed_app)
     refused = ann_misses.post(PRACTICE, data=data)
     assert refused.status_code == 400
-    assert message in refused.text and "Error 400" in refused.text
+    assert message in html.unescape(refused.text) and "Error 400" in refused.text
 
 
 def test_a_round_asks_at_most_twenty_and_says_how_many_are_left_out(typed_app, people,

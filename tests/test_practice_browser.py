@@ -43,7 +43,8 @@ def test_a_learner_practises_two_missed_questions_and_sees_the_marks(live_server
         page.get_by_role("button", name="Practise these questions").click()
         sync_api.expect(page.get_by_role("heading", level=1)).to_have_text(
             "Practise the questions you keep missing")
-        sync_api.expect(page.get_by_text("Practice is not graded and not recorded.")).to_be_visible()
+        sync_api.expect(page.get_by_text("Practice is not graded and not recorded.")) \
+            .to_be_visible()
         page.get_by_label("2006").check()                       # right
         page.get_by_label("Belgian").check()                    # wrong
         page.get_by_role("button", name="Check my answers").click()
@@ -61,7 +62,8 @@ def test_a_learner_practises_two_missed_questions_and_sees_the_marks(live_server
         shot(page, name)
         if os.environ.get("UPDATE_SCREENSHOTS"):
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-        multi.get_by_role("link", name="Relations with Bosnia and Herzegovina, paragraph 25").click()
+        source = "Relations with Bosnia and Herzegovina, paragraph 25"
+        multi.get_by_role("link", name=source).click()
         page.wait_for_url("**/documents/nato-bih?cite=*#p25")
         sync_api.expect(page.locator("#p25 mark")).to_have_text(
             "as part of the Danish and German contingents")
