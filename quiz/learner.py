@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import progress
+from . import practice, progress
 from .attempts import (
     EmptyQuiz,
     QuizUnavailable,
@@ -273,10 +273,31 @@ def my_progress():
         db.select(Document).options(joinedload(Document.paragraphs)).order_by(Document.title)
     ).unique().scalars().all()
     paragraphs = {p.id: p for d in documents for p in d.paragraphs}
+    missed = progress.missed_questions(history, paragraphs)
     return render_template(
         "progress/progress.html", attempts=attempts, quizzes=quizzes,
         per_quiz=progress.per_quiz(attempts, quizzes), mastery=mastery, documents=documents,
         sections=progress.by_section(documents, mastery),
-        missed=progress.missed_questions(history, paragraphs), bands=progress.BANDS,
+        missed=missed, practisable=progress.practice_keys(history, missed),
+        bands=progress.BANDS,
     )
 
+
+@bp.route("/me/progress/practice")
+@login_required
+def practice_round():
+    """The questions the user keeps missing, as one form; nothing is recorded."""
+    return render_template("progress/practice.html", practice=practice.new_round(current_user.id),
+                           limit=practice.LIMIT, round_field=practice.ROUND_FIELD)
+
+
+@bp.route("/me/progress/practice", methods=["POST"])
+@login_required
+def check_practice():
+    """Mark a practice round's answers, as the review marks them; nothing is written.
+    (CSRFProtect checked the form's token before the view ran.)"""
+    try:
+        checked = practice.check(current_user.id, request.form)
+    except practice.RoundRefused as refused:
+        abort(400, description=str(refused))
+    return render_template("progress/practice_checked.html", checked=checked)

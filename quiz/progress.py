@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import (
+    ACTIVE,
     Attempt,
     Citation,
     Document,
@@ -75,6 +75,8 @@ class Answer:
     fraction: float
     paragraphs: tuple[int, ...]  # paragraph ids, each once, the first citation's first
     answers_shown: bool = True  # False while its quiz's review settings hide the answers
+    # Whether a new attempt could ask the question now: published, not exam-only.
+    askable: bool = True
 
 
 def answers(user_id: int) -> list[Answer]:
@@ -82,7 +84,9 @@ def answers(user_id: int) -> list[Answer]:
     finished = (Attempt.user_id == user_id, reported())
     rows = db.session.execute(
         select(Question.key, Response.version_id, QuestionVersion.prompt, Response.fraction,
-               Quiz.review, Quiz.closes_at)
+               Quiz.review, Quiz.closes_at,
+               ((Question.status == ACTIVE) & Question.exam_only.is_(False)
+                & Question.current_version_id.is_not(None)).label("askable"))
         .join(Attempt, Attempt.id == Response.attempt_id)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .join(QuestionVersion, QuestionVersion.id == Response.version_id)
@@ -98,9 +102,10 @@ def answers(user_id: int) -> list[Answer]:
         if paragraph_id not in cited[version_id]:
             cited[version_id].append(paragraph_id)
     now = utcnow()
-    return [Answer(key, version_id, prompt, fraction or 0.0, tuple(cited.get(version_id, ())),
-                   answers_visible(SimpleNamespace(review=review, closes_at=closes), now))
-            for key, version_id, prompt, fraction, review, closes in rows]
+    return [Answer(row.key, row.version_id, row.prompt, row.fraction or 0.0,
+                   tuple(cited.get(row.version_id, ())), answers_visible(row, now),
+                   bool(row.askable))
+            for row in rows]
 
 
 def mastery_of(history: list[Answer]) -> dict[int, Mastery]:
@@ -179,6 +184,15 @@ def missed_questions(history: list[Answer], paragraphs: dict[int, Paragraph]) ->
         missed.append(Missed(key, last.prompt, len(h), sum(1 for f in h if f < 1), h[-1], first))
     missed.sort(key=lambda m: (-m.missed, m.last_fraction, m.key))
     return missed
+
+
+def practice_keys(history: list[Answer], missed: list[Missed]) -> list[str]:
+    """The missed questions a practice round may ask, in the order of ``missed``: those
+    whose correct answer the learner can already see in the review of every attempt in
+    which they missed it, and which a new attempt could ask (published, not exam-only)."""
+    hidden = {a.key for a in history if a.fraction < 1 and not a.answers_shown}
+    askable = {a.key: a.askable for a in history}
+    return [m.key for m in missed if m.key not in hidden and askable.get(m.key)]
 
 
 @dataclass

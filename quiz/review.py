@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import url_for
 from markupsafe import Markup
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
-from .models import Attempt, Citation, Paragraph, Quiz, Response
+from .models import Attempt, Citation, Paragraph, QuestionVersion, Quiz, Response
 from .textmatch import find_quote, mark_spans
 from .types import MarkedPart, get_type
 
@@ -71,30 +72,33 @@ def review_items(attempt: Attempt, show_answers: bool) -> list[ReviewItem]:
     responses = db.session.execute(
         select(Response).where(Response.attempt_id == attempt.id).order_by(Response.slot)
         .options(joinedload(Response.version))).scalars().all()
-    sources = _sources({r.version_id for r in responses}, attempt.quiz.document.slug) \
+    sources = cited_sources({r.version_id: attempt.quiz.document.slug for r in responses}) \
         if show_answers else {}
-    items = []
-    for response in responses:
-        version, kind = response.version, get_type(response.version.type)
-        items.append(ReviewItem(
-            slot=response.slot, status=status_of(response), prompt=version.prompt,
-            marks=response.marks, max_marks=response.max_marks,
-            given=kind.describe(version.data, response.answer),
-            correct=kind.correct(version.data),
-            feedback=kind.feedback(version.data, response.answer),
-            explanation=version.explanation, sources=sources.get(version.id, []),
-            parts=kind.marked_parts(version.data, response.answer)
-            if response.answer is not None else [],
-            part_columns=kind.part_columns))
-    return items
+    return [review_item(response.slot, response.version, response.answer, response.fraction,
+                        response.marks, response.max_marks, sources.get(response.version_id, []))
+            for response in responses]
 
 
-def _sources(version_ids: set[int], slug: str) -> dict[int, list[Source]]:
-    """Each version's cited paragraphs, in the order first cited, their quotes marked."""
+def review_item(slot: int, version: QuestionVersion, answer: Any, fraction: float | None,
+                marks: float | None, max_marks: float, sources: list[Source]) -> ReviewItem:
+    """One answer to ``version`` as a review shows it (marks None: not shown)."""
+    kind = get_type(version.type)
+    return ReviewItem(
+        slot=slot, status=status_for(answer, fraction), prompt=version.prompt,
+        marks=marks, max_marks=max_marks, given=kind.describe(version.data, answer),
+        correct=kind.correct(version.data), feedback=kind.feedback(version.data, answer),
+        explanation=version.explanation, sources=sources,
+        parts=kind.marked_parts(version.data, answer) if answer is not None else [],
+        part_columns=kind.part_columns)
+
+
+def cited_sources(slugs: dict[int, str]) -> dict[int, list[Source]]:
+    """Each version's cited paragraphs, in the order first cited, their quotes marked, in
+    one statement; ``slugs`` maps the version ids to their document's slug."""
     rows = db.session.execute(
         select(Citation, Paragraph.number.label("number"), Paragraph.text.label("text"))
         .join(Paragraph, Paragraph.id == Citation.paragraph_id)
-        .where(Citation.version_id.in_(version_ids))
+        .where(Citation.version_id.in_(list(slugs)))
         .order_by(Citation.version_id, Citation.position, Citation.id)).all()
     cited: dict[int, dict[int, list[Citation]]] = {}
     paragraphs: dict[int, tuple[int, str]] = {}  # id -> its number and text now
@@ -102,7 +106,7 @@ def _sources(version_ids: set[int], slug: str) -> dict[int, list[Source]]:
         cited.setdefault(row.Citation.version_id, {}).setdefault(
             row.Citation.paragraph_id, []).append(row.Citation)
         paragraphs[row.Citation.paragraph_id] = (row.number, row.text)
-    return {version_id: [_source(citations, *paragraphs[paragraph_id], slug)
+    return {version_id: [_source(citations, *paragraphs[paragraph_id], slugs[version_id])
                          for paragraph_id, citations in by_paragraph.items()]
             for version_id, by_paragraph in cited.items()}
 

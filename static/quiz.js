@@ -123,7 +123,9 @@
     var selectOf = function (li) { return li.querySelector("select"); };
     var nameOf = function (li) { return li.querySelector("label").textContent.trim(); };
 
-    var state = document.getElementById("ordering-state");
+    // The hint the list's fieldset names (its id carries a prefix where a page asks several).
+    var fieldset = list.closest("fieldset");
+    var state = fieldset && document.getElementById(fieldset.getAttribute("aria-describedby"));
 
     function refresh() {
       var all = items();

@@ -86,8 +86,9 @@ def match(pairs: dict[str, str]):
 def some_answer(html: str) -> dict:
     """Fields giving some answer to whatever question the page asks."""
     form = QuestionForm(html)
-    if form.inputs:
-        return {"answer": form.inputs[0]["value"]}
+    choices = [i for i in form.inputs if i.get("name") == "answer"]  # not the flag's box
+    if choices:
+        return {"answer": choices[0]["value"]}
     if form.selects:
         return {s["name"]: next(v for v, _ in s["options"] if v)
                 for s in form.selects.values()}

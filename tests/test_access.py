@@ -37,11 +37,19 @@ def submit(client, attempt_url):
 
 
 @pytest.mark.parametrize("path", ["/me/attempts", "/instructor/attempts", "/attempts/1",
-                                  "/attempts/1/review", "/attempts/1/summary"])
+                                  "/attempts/1/review", "/attempts/1/summary",
+                                  "/me/progress/practice"])
 def test_anonymous_users_are_sent_to_log_in(client, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response.location.startswith("/login?next=")
+
+
+def test_practice_is_checked_only_for_a_logged_in_user(client):
+    # With a valid token (CSRF is checked first), an anonymous check goes to log in.
+    token = csrf_token(client.get("/login").text)
+    response = client.post("/me/progress/practice", data={"csrf_token": token})
+    assert response.status_code == 302 and response.location.startswith("/login?next=")
 
 
 def test_anonymous_users_can_read_documents_and_quiz_pages(client):

@@ -100,6 +100,8 @@ PAGES = {
     "summary": Visit("/attempts/{open}/summary", "ann"),
     "review": Visit("/attempts/{done}/review", "ann"),
     "progress": Visit("/me/attempts", "ann"),
+    "practice": Visit("/me/progress/practice", "ann"),
+    "practice, checked": Visit("/me/progress/practice", "ann", then=press("Check my answers")),
     "instructor: gradebook": Visit("/instructor/gradebook", "ines"),
     "instructor: a learner": Visit("/instructor/learners/{ann}", "ines"),
     "instructor: quiz reports": Visit("/instructor/quizzes", "ines"),
@@ -149,7 +151,8 @@ PAGES = {
 
 
 def _seed(app) -> dict[str, int]:
-    """Ann has one submitted attempt (right, wrong, partial and unanswered) and one open."""
+    """Ann has two submitted attempts (right, wrong, partial and unanswered; three
+    questions missed in both, for practice) and one open."""
     add_user(app, "ann", PASSWORD)
     add_user(app, "ines", PASSWORD, role="instructor")
     add_user(app, "root", PASSWORD, role="admin")
@@ -181,6 +184,10 @@ def _seed(app) -> dict[str, int]:
     summary = client.get(f"{done}/summary")
     client.post(f"{done}/submit", data={"csrf_token": csrf_token(summary.text)})
     review = client.get(f"{done}/review").text
+    again = start()  # single choice wrong again, multiple response and numeric missed again
+    answer(again, 1, choose("2010"))
+    summary = client.get(f"{again}/summary")
+    client.post(f"{again}/submit", data={"csrf_token": csrf_token(summary.text)})
     opened = start()
     answer(opened, 1, choose("2006"))
     imported = _import_job(app)

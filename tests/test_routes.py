@@ -13,6 +13,7 @@ PUBLIC = {"static", "learner.home", "learner.quiz", "documents.view", "auth.logi
           "auth.register"}
 LOGIN_ONLY = {"learner.start", "learner.attempt", "learner.save", "learner.summary",
               "learner.submit", "learner.review", "learner.my_attempts", "learner.my_progress",
+              "learner.practice_round", "learner.check_practice",
               "auth.logout", "account.settings", "account.change_password",
               "account.logout_everywhere", "courses.join", "courses.join_link"}
 INSTRUCTOR_BLUEPRINTS = {"instructor", "authoring", "courses"}

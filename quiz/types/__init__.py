@@ -56,8 +56,9 @@ class QuestionType(ABC):
 
     @property
     def template(self) -> str:
-        """The type's template: a ``question(view)`` macro, and optionally ``author(form,
-        paragraph_texts, check_url)`` for the fields of its authoring form."""
+        """The type's template: a ``question(view, prefix="")`` macro (``prefix`` starts
+        every field's name and id, for a page asking several questions), and optionally
+        ``author(form, paragraph_texts, check_url)`` for the fields of its authoring form."""
         return f"types/{self.name}.html"
 
     @abstractmethod
