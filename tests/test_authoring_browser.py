@@ -132,13 +132,16 @@ def test_an_instructor_adds_a_choice_and_marks_it_correct_with_the_keyboard(live
     citation.get_by_label("Paragraph").first.select_option("12")
     citation.get_by_label("Evidence quote (verbatim from the paragraph)").fill(
         "joined the Partnership for Peace (PfP) programme in 2006")
-    if os.environ.get("UPDATE_SCREENSHOTS"):
+    if os.environ.get("UPDATE_SCREENSHOTS"):  # the form from its heading to Add choice
         for width, name in ((1280, "authoring-single-choice"),
                             (390, "authoring-single-choice-phone")):
             page.set_viewport_size({"width": width, "height": 900})
-            page.get_by_role("group", name="Choices: type each one and mark the correct one"
-                             ).scroll_into_view_if_needed()
-            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+            top, bottom = page.evaluate("""() => [
+                document.querySelector("h1").getBoundingClientRect().top + scrollY - 16,
+                document.querySelector("[data-choice-rows]").getBoundingClientRect().bottom
+                    + scrollY + 16]""")
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True,
+                            clip={"x": 0, "y": top, "width": width, "height": bottom - top})
         page.set_viewport_size({"width": 1024, "height": 900})
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Question 'pfp-year' created as a draft")).to_be_visible()
