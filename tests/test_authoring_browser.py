@@ -118,9 +118,11 @@ def test_an_instructor_adds_a_choice_and_marks_it_correct_with_the_keyboard(live
         page.get_by_role("group", name=f"Choice {number}").get_by_label("Text").fill(text)
     page.get_by_role("group", name="Choice 2").get_by_label("Feedback if picked").fill(
         "That is the MAP invitation.")
+    page.evaluate("window.unsent = true")  # gone if the page were sent and loaded again
     page.get_by_role("button", name="Add choice").click()
     added = page.get_by_role("group", name="Choice 4").get_by_label("Text")
-    expect(added).to_be_focused()  # added in place: the cursor is in the new row
+    expect(added).to_be_focused()  # the cursor is in the new row, added in place
+    assert page.evaluate("window.unsent") is True
     page.keyboard.type("2006")
     page.keyboard.press("Tab")
     marked = page.get_by_role("radio", name="Choice 4 is the correct answer")
