@@ -33,13 +33,17 @@ def document_spec(document: Document) -> DocumentSpec:
 
 @dataclass
 class EntryCheck:
-    """The outcome of checking one entry: a spec, or errors by the field they concern."""
+    """The outcome of checking one entry: a spec, or errors by the field they concern,
+    in the bank checker's words (``errors``) and as the authoring form says them
+    (``sentences``)."""
 
     spec: QuestionSpec | None
     errors: dict[str, list[str]] = field(default_factory=dict)  # field path -> messages
+    sentences: dict[str, list[str]] = field(default_factory=dict)  # field path -> sentences
 
-    def add(self, where: str, message: str) -> None:
+    def add(self, where: str, message: str, sentence: str = "") -> None:
         self.errors.setdefault(where, []).append(message)
+        self.sentences.setdefault(where, []).append(sentence or message)
 
 
 def line_dicts(value):
@@ -64,7 +68,7 @@ def check_entry(entry: Mapping, document: DocumentSpec, *, need_source: bool = T
     checker = QuestionChecker(f"document {document.slug}", draft=not need_source)
     result = EntryCheck(checker.question(line_dicts(entry), document))
     for error in checker.errors:
-        result.add(error.field, error.message)
+        result.add(error.field, error.message, error.form_message)
     if result.errors:
         result.spec = None
     return result

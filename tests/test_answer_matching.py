@@ -58,9 +58,11 @@ def test_the_correct_answer_shows_optional_words_unmarked():
     ("(a) (b) (c) (d) (e) f", "more than 4 optional groups"),
 ])
 def test_the_checker_reports_a_malformed_accepted_answer(answer, message):
-    found = []
-    SHORT.check({"answers": [answer]}, lambda text, key=None: found.append(text))
+    found, sentences = [], []
+    SHORT.check({"answers": [answer]}, lambda text, key=None, form_message="": (
+        found.append(text), sentences.append(form_message)))
     assert any(message in text for text in found), found
+    assert all(sentences) and all(f"“{answer}”" in s for s in sentences), sentences
 
 
 @pytest.mark.parametrize("typed, value", [

@@ -1,6 +1,10 @@
 """In a real browser: an instructor writes a question and a quiz; a learner takes the quiz."""
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 import pytest
 
 from tests.browser import CHROMIUM, browser_page, chromium_present, serve, shot
@@ -12,6 +16,7 @@ if not chromium_present():
                 allow_module_level=True)
 
 QUOTE = "Peace Support Operations Training Centre (PSOTC)"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -101,6 +106,55 @@ def test_an_instructor_writes_a_question_and_a_learner_takes_a_quiz_with_it(live
     expect(page.locator("#q1 mark")).to_have_text(QUOTE)
     shot(page, "authoring-learner-review")
 
+
+def test_an_instructor_adds_a_choice_and_marks_it_correct_with_the_keyboard(live_server, page):
+    expect = sync_api.expect
+    log_in(page, live_server, "ines")
+    page.goto(f"{live_server}/instructor/authoring/questions/new?document=nato-bih"
+              "&type=single_choice")
+    page.get_by_label("Id", exact=True).fill("pfp-year")
+    page.get_by_label("Prompt", exact=True).fill("In which year did the country join PfP?")
+    for number, text in enumerate(["2004", "2010", "1999"], start=1):
+        page.get_by_role("group", name=f"Choice {number}").get_by_label("Text").fill(text)
+    page.get_by_role("group", name="Choice 2").get_by_label("Feedback if picked").fill(
+        "That is the MAP invitation.")
+    page.evaluate("window.unsent = true")  # gone if the page were sent and loaded again
+    page.get_by_role("button", name="Add choice").click()
+    added = page.get_by_role("group", name="Choice 4").get_by_label("Text")
+    expect(added).to_be_focused()  # the cursor is in the new row, added in place
+    assert page.evaluate("window.unsent") is True
+    page.keyboard.type("2006")
+    page.keyboard.press("Tab")
+    marked = page.get_by_role("radio", name="Choice 4 is the correct answer")
+    expect(marked).to_be_focused()
+    page.keyboard.press("Space")
+    expect(marked).to_be_checked()
+    page.get_by_label("Explanation", exact=True).fill("PfP in 2006.")
+    citation = page.locator(".citation").first
+    citation.get_by_label("Paragraph").first.select_option("12")
+    citation.get_by_label("Evidence quote (verbatim from the paragraph)").fill(
+        "joined the Partnership for Peace (PfP) programme in 2006")
+    if os.environ.get("UPDATE_SCREENSHOTS"):  # the form from its heading to Add choice
+        for width, name in ((1280, "authoring-single-choice"),
+                            (390, "authoring-single-choice-phone")):
+            page.set_viewport_size({"width": width, "height": 900})
+            top, bottom = page.evaluate("""() => [
+                document.querySelector("h1").getBoundingClientRect().top + scrollY - 16,
+                document.querySelector("[data-choice-rows]").getBoundingClientRect().bottom
+                    + scrollY + 16]""")
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True,
+                            clip={"x": 0, "y": top, "width": width, "height": bottom - top})
+        page.set_viewport_size({"width": 1024, "height": 900})
+    # Enter in a text box saves, as in every form, though "Add choice" is the first button.
+    page.get_by_label("Id", exact=True).press("Enter")
+    expect(page.get_by_text("Question 'pfp-year' created as a draft")).to_be_visible()
+    expect(page.locator("dt:text-is('Correct answer') + dd")).to_have_text("2006")
+    # What is stored: the four choices as typed, the fourth the correct one.
+    stored = page.get_by_text("Bank entry of version 1").locator("xpath=..").locator(
+        "pre").text_content()
+    assert re.findall(r"(?m)^[ -]*(?:text: )?['\"]?(\d{4})['\"]?$", stored) == [
+        "2004", "2010", "1999", "2006"], stored
+    assert re.search(r"(?m)^answer: ['\"]?2006['\"]?$", stored), stored
 
 
 def numbered_markers(page) -> list[str]:

@@ -161,5 +161,5 @@ def test_the_question_editor_refuses_an_empty_id_and_keeps_the_typing(teacher):
     fields = dict(SINGLE, key="", prompt="")
     response = teacher.post(url, data=form_data(page.text, action="save", **fields))
     assert response.status_code == 400
-    assert "missing field &#39;id&#39;" in response.text
+    assert "Give the question an id, or write a prompt to make one from." in response.text
     assert "PfP in 2006." in response.text and "MAP year." in response.text

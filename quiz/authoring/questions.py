@@ -152,8 +152,11 @@ def edit_question(key: str):
 def _editor(form: QuestionForm, document: Document, question: Question | None):
     paragraphs = paragraphs_of(document)
     form.pad(paragraph_choices(paragraphs))
-    preview, status, findings = None, 200, []
-    if request.method == "POST":
+    preview, status, findings, added = None, 200, [], False
+    if request.method == "POST" and "add_choice" in request.form:
+        form.add_choice()  # the same form, one row longer: nothing is checked or saved
+        added = True
+    elif request.method == "POST":
         if not form.validate_on_submit():
             status = 400
         else:
@@ -163,10 +166,11 @@ def _editor(form: QuestionForm, document: Document, question: Question | None):
             checked = check_entry(entry, document_spec(document))
             if question is None and entry["id"] and db.session.execute(
                     db.select(Question.id).filter_by(key=entry["id"])).first():
-                checked.add("id", f"id '{entry['id']}' is taken; choose another")
+                checked.add("id", f"id '{entry['id']}' is taken; choose another",
+                            f"The id “{entry['id']}” is taken; choose another.")
                 checked.spec = None
             if checked.spec is None:
-                _show_errors(form, checked.errors)
+                _show_errors(form, checked.sentences)
                 status = 400
             else:
                 findings = lint_question(checked.spec, document, paragraphs)
@@ -177,7 +181,7 @@ def _editor(form: QuestionForm, document: Document, question: Question | None):
         "authoring/question_form.html", form=form, document=document, question=question,
         kind=QUESTION_TYPES[form.type_name], preview=preview, findings=findings,
         paragraph_texts={str(p.number): p.text for p in paragraphs},
-        statuses=STATUS_LABELS, failed=status == 400,
+        statuses=STATUS_LABELS, failed=status == 400, added=added,
         previewing=request.form.get("action") == "preview",
     ), status
 
@@ -221,16 +225,12 @@ def _save(spec, document: Document, question: Question | None, findings):
     return redirect(url_for(".question_detail", key=question.key))
 
 
-# Where the editor shows an error about a field it names differently or has no field for.
-FORM_FIELD = {"id": "key", "source": "source[0].quote"}
-
-
 def _show_errors(form: QuestionForm, errors: dict[str, list[str]]) -> None:
-    """Put each checker message beside the form field its path names (the nearest one
-    the form has); the rest, and the entry's own, above the form."""
+    """Put each of the checker's sentences beside the form field its path names (the
+    nearest one the form has); the rest, and the entry's own, above the form."""
     form.form_errors = list(form.form_errors)
     for where, messages in errors.items():
-        field = _field_at(form, field_parts(FORM_FIELD.get(where, where)))
+        field = _field_at(form, field_parts(form.error_fields.get(where, where)))
         if field is None:
             form.form_errors.extend(messages)
         else:

@@ -17,7 +17,8 @@ class BankError:
     """One problem: the file and line, the question or quiz, and the entry's field at
     fault as a path (``answer``, ``choices[2]``, ``source[0].quote``,
     ``items[1].source[0].paragraph``; empty for the entry as a whole). The browser's
-    editors put the message beside the form field ``field`` names."""
+    editors put ``form_message`` (the same problem as a sentence about the form field an
+    author sees, when it was given one) beside the form field ``field`` names."""
 
     path: str
     line: int
@@ -25,6 +26,7 @@ class BankError:
     question: str = ""
     field: str = ""
     quiz: str = ""
+    form_message: str = ""
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

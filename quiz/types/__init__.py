@@ -19,8 +19,11 @@ from typing import Any, ClassVar
 
 from .lint import Secret, words
 
-# report(message, field=None): ``field`` is the path of the entry's field at fault, a key
-# or a row of a list ("answer", "choices[2]", "pairs[0]"); the line is its key's.
+# report(message, field=None, form_message=""): ``field`` is the path of the entry's field
+# at fault, a key or a row of a list ("answer", "choices[2]", "pairs[0]"); the line is its
+# key's. ``message`` speaks of the bank file's fields, for ``bank check``; ``form_message``
+# says the same as a sentence about the field the type's authoring form shows, which the
+# browser's editor puts beside it ("Enter the answer as a number, such as 1995 or 2.5.").
 Report = Callable[..., None]
 
 QUESTION_TYPES: dict[str, QuestionType] = {}
@@ -58,7 +61,8 @@ class QuestionType(ABC):
     def template(self) -> str:
         """The type's template: a ``question(view, prefix="")`` macro (``prefix`` starts
         every field's name and id, for a page asking several questions), and optionally
-        ``author(form, paragraph_texts, check_url)`` for the fields of its authoring form."""
+        ``author(form, paragraph_texts, check_url, added=False)`` for the fields of its
+        authoring form (``added``: a row was just added by the form's "Add choice" button)."""
         return f"types/{self.name}.html"
 
     @abstractmethod

@@ -11,26 +11,31 @@ from .lint import WARNING, Secret, content, trimmed, words
 CATCH_ALLS = ("all of the above", "none of the above", "both of the above",
               "all of these", "none of these")
 LONGER = 1.5  # a keyed option this many times the longest other one stands out
+COUNTS = {2: "two", 3: "three"}
 
 
 def check_choices(entry: Mapping, report: Report, minimum: int = 2) -> list[str]:
     """Check the ``choices`` list and return the choice texts."""
     choices = entry.get("choices")
+    at_least = f"Give at least {COUNTS.get(minimum, minimum)} choices."
     if not isinstance(choices, list):
-        report(f"missing field 'choices' (a list of at least {minimum} choices)", "choices")
+        report(f"missing field 'choices' (a list of at least {minimum} choices)", "choices",
+               at_least)
         return []
     texts = []
     for i, choice in enumerate(choices, start=1):
         text = text_of(choice.get("text") if isinstance(choice, Mapping) else choice)
         if isinstance(choice, list) or not text:
-            report(f"choice {i} has no text", f"choices[{i - 1}]")
+            report(f"choice {i} has no text", f"choices[{i - 1}]",
+                   f"Choice {i} has feedback but no text: type its text or clear the row.")
         texts.append(text)
     if len(choices) < minimum:
-        report(f"needs at least {minimum} choices, has {len(choices)}", "choices")
+        report(f"needs at least {minimum} choices, has {len(choices)}", "choices", at_least)
     seen = set()
     for index, text in enumerate(texts):
         if text and text.casefold() in seen:
-            report(f"choice '{text}' appears twice", f"choices[{index}]")
+            report(f"choice '{text}' appears twice", f"choices[{index}]",
+                   f"“{text}” is written twice; make each choice different.")
         seen.add(text.casefold())
     return texts
 

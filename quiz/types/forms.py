@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import ClassVar
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -99,6 +100,9 @@ class QuestionForm(FlaskForm):
     """The fields every type shares."""
 
     type_name = ""
+    # Where the checker's field paths show in this form, when the form names them
+    # differently or has no field of that name (the rest show where their path says).
+    error_fields: ClassVar[dict[str, str]] = {"id": "key", "source": "source[0].quote"}
     key = StringField("Id", validators=[Length(max=80)],
                       description="Lower-case letters, digits, '.', '_' or '-'; never changes."
                                   " Left empty, one is made from the prompt.")
@@ -157,11 +161,19 @@ class QuestionForm(FlaskForm):
     def row_lists(self) -> list[FieldList]:
         return [self.source]
 
+    def blank_rows(self, rows: FieldList) -> int:
+        """How many empty rows ``rows`` offers after its filled ones."""
+        return 1 if rows is self.source else BLANK_ROWS
+
+    def add_choice(self) -> None:
+        """One more empty choice row (the "Add choice" button); types without choices
+        have no such button."""
+
     def pad(self, paragraph_choices: list[tuple[str, str]]) -> None:
         """Offer blank rows and give every paragraph picker its choices."""
         choices = options([("", "(none)")] + paragraph_choices)
         for rows in self.row_lists():
-            _pad(rows, BLANK_ROWS if rows is not self.source else 1, choices)
+            _pad(rows, self.blank_rows(rows), choices)
 
 
 def _filled(row) -> bool:
@@ -210,6 +222,13 @@ class ChoicesMixin:
 
     def row_lists(self):
         return [self.source, self.choices]
+
+    def blank_rows(self, rows):
+        # The "Add choice" button adds a row when one is wanted.
+        return 0 if rows is self.choices else super().blank_rows(rows)
+
+    def add_choice(self):
+        self.choices.append_entry()
 
 
 def row_source(row) -> dict:

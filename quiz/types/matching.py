@@ -59,25 +59,31 @@ class Matching(QuestionType):
     def check(self, entry, report):
         pairs = entry.get("pairs")
         if not isinstance(pairs, list) or len(pairs) < 2:
-            report("'pairs' must list at least 2 pairs, each with 'left' and 'right'", "pairs")
+            report("'pairs' must list at least 2 pairs, each with 'left' and 'right'", "pairs",
+                   "Give at least two pairs, each with both sides filled in.")
             return
         lefts, rights = [], []
         for n, pair in enumerate(pairs, start=1):
             if not isinstance(pair, Mapping) or not text_of(pair.get("left")) \
                     or not text_of(pair.get("right")):
-                report(f"pair {n} needs both 'left' and 'right'", f"pairs[{n - 1}]")
+                report(f"pair {n} needs both 'left' and 'right'", f"pairs[{n - 1}]",
+                       f"Pair {n} needs both sides: fill in its left and its right.")
                 continue
             lefts.append(text_of(pair["left"]).casefold())
             rights.append(text_of(pair["right"]).casefold())
         distractors = entry.get("distractors", [])
         if not isinstance(distractors, list):
-            report("'distractors' must be a list of texts", "distractors")
+            report("'distractors' must be a list of texts", "distractors",
+                   "Write the extra right-hand answers one per line.")
             distractors = []
         rights += [text_of(d).casefold() for d in distractors]
         if len(set(lefts)) < len(lefts):
-            report("two pairs have the same left-hand side", "pairs")
+            report("two pairs have the same left-hand side", "pairs",
+                   "Two pairs have the same left side; make each one different.")
         if len(set(rights)) < len(rights):
-            report("a right-hand side appears twice, so a match would be ambiguous", "pairs")
+            report("a right-hand side appears twice, so a match would be ambiguous", "pairs",
+                   "A right-hand answer is written twice, so a match would be ambiguous; "
+                   "make each one different.")
 
     def data(self, entry):
         pairs = entry["pairs"]

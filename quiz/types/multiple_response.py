@@ -49,16 +49,19 @@ class MultipleResponse(QuestionType):
         texts = check_choices(entry, report, minimum=3)
         answers = entry.get("answers")
         if not isinstance(answers, list) or not answers:
-            report("missing field 'answers' (the texts of every correct choice)", "answers")
+            report("missing field 'answers' (the texts of every correct choice)", "answers",
+                   "Type the text of every correct choice, one per line.")
             return
         folded = [t.casefold() for t in texts]
         for index, answer in enumerate(answers):
             if texts and text_of(answer).casefold() not in folded:
                 report(f"the answer '{text_of(answer)}' is not among the choices",
-                       f"answers[{index}]")
+                       f"answers[{index}]", f"“{text_of(answer)}” is not one of the choices "
+                       "above; copy the text of a correct choice.")
         if texts and len({text_of(a).casefold() for a in answers}) >= len(texts):
             report("every choice is correct; a multiple-response question needs a wrong one",
-                   "answers")
+                   "answers", "Every choice is given as correct; leave at least one wrong "
+                   "choice.")
 
     def data(self, entry):
         choices = choice_data(entry)

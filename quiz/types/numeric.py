@@ -115,10 +115,12 @@ class Numeric(QuestionType):
     def check(self, entry, report):
         answer = entry.get("answer")
         if isinstance(answer, bool) or not isinstance(answer, int | float):
-            report("'answer' must be a number", "answer")
+            report("'answer' must be a number", "answer",
+                   "Enter the answer as a number, such as 1995 or 2.5.")
         tolerance = entry.get("tolerance", 0)
         if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
-            report("'tolerance' must be a number of zero or more", "tolerance")
+            report("'tolerance' must be a number of zero or more", "tolerance",
+                   "Tolerance must be a number, 0 or more.")
 
     def data(self, entry):
         return {

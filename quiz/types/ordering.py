@@ -58,14 +58,17 @@ class Ordering(QuestionType):
     def check(self, entry, report):
         items = entry.get("items")
         if not isinstance(items, list) or len(items) < 3:
-            report("'items' must list at least 3 items, in their correct order", "items")
+            report("'items' must list at least 3 items, in their correct order", "items",
+                   "Give at least three items, in their correct order.")
             return
         texts = [_item_text(i) for i in items]
         for n, text in enumerate(texts, start=1):
             if not text:
-                report(f"item {n} has no text", f"items[{n - 1}]")
+                report(f"item {n} has no text", f"items[{n - 1}]",
+                       f"Item {n} has a source but no text: type its text or clear the row.")
         if len({t.casefold() for t in texts}) < len(texts):
-            report("two items have the same text", "items")
+            report("two items have the same text", "items",
+                   "Two items have the same text; make each item different.")
 
     def data(self, entry):
         return {"items": [_item_text(i) for i in entry["items"]]}

@@ -44,19 +44,22 @@ class ShortAnswer(QuestionType):
         answers = entry.get("answers")
         if not isinstance(answers, list) or not answers:
             report("missing field 'answers' (accepted answers, the first shown as correct)",
-                   "answers")
+                   "answers", "Give at least one accepted answer.")
             return
         for index, answer in enumerate(answers):
             text, at = text_of(answer), f"answers[{index}]"
             if text.count("(") != text.count(")") or re.search(r"\([^)]*\(", text):
                 report(f"accepted answer '{text}': parentheses (optional words) must pair "
-                       "up and not nest", at)
+                       "up and not nest", at, f"In “{text}”, brackets mark optional words: "
+                       "close each one you open, and put none inside another.")
             elif len(OPTIONAL.findall(text)) > MAX_OPTIONAL:
                 report(f"accepted answer '{text}' has more than {MAX_OPTIONAL} optional "
-                       "groups", at)
+                       "groups", at, f"“{text}” has more than {MAX_OPTIONAL} groups of optional "
+                       "words; write it as two accepted answers instead.")
             elif not key(shown(text)) or not all(key(v) for v in variants(text)):
                 report(f"accepted answer '{text}' is empty once punctuation, optional words "
-                       "and a leading article are ignored", at)
+                       "and a leading article are ignored", at, f"“{text}” has no words left "
+                       "once punctuation, optional words and a leading article are set aside.")
 
     def data(self, entry):
         return {"answers": [text_of(a) for a in entry["answers"]]}

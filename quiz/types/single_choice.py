@@ -20,17 +20,34 @@ from .lint import WARNING, spelled_out_cue, trimmed
 
 
 class SingleChoiceForm(ChoicesMixin, QuestionForm):
+    """The choices, with a radio beside each that marks the correct one (its value is the
+    row's index). A form without a marked row may name the correct choice by its text in
+    ``answer``, as a bank does; the marked row wins when there is one."""
+
     type_name = "single_choice"
     choices = FieldList(FormField(ChoiceForm), min_entries=3)
-    answer = StringField("Correct answer", validators=[Length(max=1000)],
-                         description="The text of the right choice, as written above.")
+    correct = StringField("Correct choice", validators=[Length(max=10)])
+    answer = StringField("Correct answer", validators=[Length(max=1000)])
+    error_fields = {**QuestionForm.error_fields, "answer": "correct"}
 
     def own_entry(self):
-        return {"choices": self.choice_entries(), "answer": (self.answer.data or "").strip()}
+        marked = self.marked_text()
+        return {"choices": self.choice_entries(),
+                "answer": marked or (self.answer.data or "").strip()}
+
+    def marked_text(self) -> str:
+        """The text of the row whose radio is on ("" when none is, or that row is empty)."""
+        index = (self.correct.data or "").strip()
+        if not (index.isascii() and index.isdigit()) or int(index) >= len(self.choices):
+            return ""
+        return (self.choices[int(index)].text.data or "").strip()
 
     def fill_own(self, entry):
         self.fill_choices(entry)
-        self.answer.data = text_of(entry.get("answer"))
+        answer = text_of(entry.get("answer")).casefold()
+        self.answer.data = None
+        self.correct.data = next((str(i) for i, row in enumerate(self.choices)
+                                  if answer and (row.text.data or "").casefold() == answer), None)
 
 
 @register
@@ -45,9 +62,12 @@ class SingleChoice(QuestionType):
         texts = check_choices(entry, report)
         answer = text_of(entry.get("answer"))
         if not answer:
-            report("missing field 'answer' (the text of the correct choice)", "answer")
+            report("missing field 'answer' (the text of the correct choice)", "answer",
+                   "Choose which choice is correct.")
         elif texts and answer.casefold() not in (t.casefold() for t in texts):
-            report(f"the answer '{answer}' is not among the choices", "answer")
+            report(f"the answer '{answer}' is not among the choices", "answer",
+                   f"The answer “{answer}” must be one of the choices above: mark the "
+                   "correct one.")
 
     def data(self, entry):
         choices = choice_data(entry)

@@ -53,12 +53,14 @@ class TrueFalse(QuestionType):
 
     def check(self, entry, report):
         if not isinstance(entry.get("answer"), bool):
-            report("'answer' must be true or false", "answer")
+            report("'answer' must be true or false", "answer",
+                   "Choose whether the statement is true or false.")
         feedback = entry.get("feedback")
         if feedback is not None and not (
             isinstance(feedback, Mapping) and set(feedback) <= {True, False, "true", "false"}
         ):
-            report("'feedback' must map true and/or false to a sentence", "feedback")
+            report("'feedback' must map true and/or false to a sentence", "feedback",
+                   "Feedback is written for True, for False, or for both.")
 
     def data(self, entry):
         feedback = entry.get("feedback") or {}
