@@ -103,7 +103,7 @@ def sections_by_document(documents: list[Document]) -> dict[str, list[tuple[str,
     found: dict[str, dict[str, str]] = {slug: {} for slug in slugs.values()}
     for heading in db.session.execute(
             db.select(Paragraph.document_id, Paragraph.section, Paragraph.text)
-            .where(Paragraph.kind == HEADING, Paragraph.document_id.in_(slugs))
+            .where(Paragraph.kind == HEADING, Paragraph.document_id.in_(list(slugs)))
             .order_by(Paragraph.document_id, Paragraph.number)):
         found[slugs[heading.document_id]].setdefault(heading.section, heading.text)
     return {slug: list(titles.items()) for slug, titles in found.items()}
