@@ -85,15 +85,28 @@ def question_list():
         "section": lambda q: q.current.section, "changed": lambda q: q.current.created_at,
         "paragraph": lambda q: _first_paragraph(q) or 0,
     }, default="position", per_page=50)
-    # Sections in document order, each by its heading's words (its slug is the value).
-    headings = [p for p in paragraphs_of(document) if p.kind == HEADING] if document else []
-    sections = list(dict.fromkeys(p.section for p in headings))
-    titles = {p.section: p.text for p in reversed(headings)}  # a section's first heading
+    # Sections in document order, each by its heading's words (its slug is the value); every
+    # listed document's, so the page's script can fill the Section select without a request.
+    by_document = sections_by_document(documents)
+    titles = dict(by_document.get(document.slug, [])) if document else {}
     tags = sorted({t for q in rows for t in q.current.tags})
     return render_template("authoring/question_list.html", table=table, documents=documents,
-                           document=document, sections=sections, section_titles=titles,
-                           tags=tags, slugs=slugs, types=QUESTION_TYPES,
-                           statuses=STATUS_LABELS, args=args, form=ActionForm())
+                           document=document, sections=list(titles), section_titles=titles,
+                           sections_by_document=by_document, tags=tags, slugs=slugs,
+                           types=QUESTION_TYPES, statuses=STATUS_LABELS, args=args,
+                           form=ActionForm())
+
+
+def sections_by_document(documents: list[Document]) -> dict[str, list[tuple[str, str]]]:
+    """Per document slug, its sections in document order as (slug, first heading's words)."""
+    slugs = {d.id: d.slug for d in documents}
+    found: dict[str, dict[str, str]] = {slug: {} for slug in slugs.values()}
+    for heading in db.session.execute(
+            db.select(Paragraph.document_id, Paragraph.section, Paragraph.text)
+            .where(Paragraph.kind == HEADING, Paragraph.document_id.in_(list(slugs)))
+            .order_by(Paragraph.document_id, Paragraph.number)):
+        found[slugs[heading.document_id]].setdefault(heading.section, heading.text)
+    return {slug: list(titles.items()) for slug, titles in found.items()}
 
 
 def _first_paragraph(question: Question) -> int | None:

@@ -10,15 +10,15 @@ from wtforms.validators import Length
 
 from ..bankparse import check_quiz as check_quiz_entry
 from ..courses import courses_taught, taught_quizzes
-from ..docparse import HEADING
 from ..drawing import Candidate, pool
 from ..entries import line_dicts
 from ..extensions import db
-from ..models import ACTIVE, Document, Paragraph, Question, Quiz
+from ..models import ACTIVE, Document, Question, Quiz
 from ..quizsettings import REVIEW_OPTIONS, bank_settings
 from ..types.forms import options
 from ..words import did_you_mean
 from .blueprint import bp
+from .questions import sections_by_document
 
 RULES = [("all", "Every active question of the document"),
          ("section", "The questions of one section"),
@@ -153,9 +153,16 @@ def _editor(quiz: Quiz | None):
     form.document.choices = options((d.slug, d.title) for d in documents)
     document = next((d for d in documents if d.slug == form.document.data), None) or \
         (documents[0] if documents else None)
-    sections = sorted({p.section for p in db.session.execute(db.select(Paragraph).filter_by(
-        document_id=document.id, kind=HEADING)).scalars()}) if document else []
-    form.section.choices = options([("", "(choose a section)")] + [(s, s) for s in sections])
+    # Each document's sections by their headings' words; the page's script switches the
+    # Section select to the chosen document's at once (a new quiz; a quiz keeps its document).
+    by_document = sections_by_document(documents) if quiz is None else \
+        sections_by_document([document])
+    titled = by_document.get(document.slug, []) if document else []
+    sections = [slug for slug, _ in titled]
+    form.section.choices = options([("", "(choose a section)"), *titled])
+    if quiz is None:
+        form.document.render_kw = {"data-sections": "sections-by-document",
+                                   "data-sections-target": form.section.id}
     status = 200
     if request.method == "POST":
         if form.validate_on_submit() and document is not None and course is not None:
@@ -176,7 +183,7 @@ def _editor(quiz: Quiz | None):
             form.course.errors = [*form.course.errors, "choose one of your courses"]
         status = 400
     return render_template("authoring/quiz_form.html", form=form, quiz=quiz,
-                           document=document), status
+                           document=document, sections_by_document=by_document), status
 
 
 # The form field each field of a quiz entry is edited in, where the names differ.
