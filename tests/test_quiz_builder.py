@@ -89,17 +89,17 @@ def test_the_picker_filters_by_text_type_section_paragraph_and_state(typed_app, 
     teacher = people["teacher"]
     set_status(typed_app, "t-numeric", DRAFT)
     page = teacher.get(URL + "?q=euros").text
-    assert "1 question(s) found" in page and "How many euros" in page
+    assert "1 question found" in page and "How many euros" in page
     assert "t-numeric, draft: not drawn" in page and "in the selection" in page
     act(teacher, action="remove", question="t-numeric")
     assert "publish it first" in teacher.get(URL + "?q=euros").text
     page = teacher.get(URL + "?type=true_false").text
-    assert "1 question(s) found" in page and "MAP participation decides" in page
+    assert "1 question found" in page and "MAP participation decides" in page
     page = teacher.get(URL + "?paragraph=12").text
-    assert "2 question(s) found" in page
+    assert "2 questions found" in page
     page = teacher.get(URL + "?status=draft").text
-    assert "1 question(s) found" in page and "How many euros" in page
-    assert "2 question(s) found" not in teacher.get(URL + "?status=active").text
+    assert "1 question found" in page and "How many euros" in page
+    assert "2 questions found" not in teacher.get(URL + "?status=active").text
 
 
 def test_add_remove_and_move_save_the_selection_and_keep_the_filters(typed_app, people):
