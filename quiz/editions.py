@@ -280,13 +280,10 @@ def write_edition(plan: EditionPlan, written=None) -> None:
 
 
 def _renumber(document, blocks, aligned) -> None:
-    """Give the document's rows the numbers and text of ``blocks``, in a few statements.
-
-    This runs inside the switch, while the write lock is held, so it is set-based: one
-    UPDATE moves every row out of the way of the unique (document, number), then one
-    executemany each sets the aligned rows, inserts the new ones and parks the rows that
-    left the text. Objects the session holds for these rows are expired afterwards.
-    """
+    """Give the document's rows the numbers and text of ``blocks``. Run in the switch, with
+    the write lock held, so set-based: one UPDATE moves every row out of the unique
+    (document, number)'s way, then an executemany each sets the aligned rows, inserts the
+    new ones and parks those that left the text. The session's objects are expired."""
     ids = db.session.execute(db.select(Paragraph.id).filter_by(document_id=document.id)
                              ).scalars().all()
     db.session.execute(db.update(Paragraph).filter_by(document_id=document.id)

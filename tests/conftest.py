@@ -170,6 +170,14 @@ def log_in(client, name: str, password: str = "correct horse"):
                                        "csrf_token": csrf_token(page.text)})
 
 
+def signed_in(app, name: str, role: str = "learner"):
+    """A test client logged in as a new user ``name`` with ``role``."""
+    add_user(app, name, role=role)
+    client = app.test_client()
+    log_in(client, name)
+    return client
+
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from quiz.extensions import db
 from quiz.models import Attempt, Question, QuestionVersion, Quiz
 from tests.answering import choose
-from tests.conftest import add_user, csrf_token, log_in
+from tests.conftest import add_user, csrf_token, log_in, signed_in
 from tests.test_learner_flow import answer, start
 
 P12_QUOTE = "joined the Partnership for Peace (PfP) programme in 2006"
@@ -16,10 +16,7 @@ P12_QUOTE = "joined the Partnership for Peace (PfP) programme in 2006"
 
 @pytest.fixture
 def instructor(typed_app):
-    add_user(typed_app, "ines", role="instructor")
-    client = typed_app.test_client()
-    log_in(client, "ines")
-    return client
+    return signed_in(typed_app, "ines", role="instructor")
 
 
 def form_data(page_html: str, **fields) -> dict:

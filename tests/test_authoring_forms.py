@@ -8,7 +8,7 @@ import pytest
 from quiz.entries import check_entry, document_spec
 from quiz.extensions import db
 from quiz.models import Document, Question, QuestionVersion
-from tests.conftest import add_user, log_in
+from tests.conftest import signed_in
 from tests.test_authoring import GOOD, SINGLE, form_data, post_new
 
 NEW = "/instructor/authoring/questions/new?document=nato-bih&type=single_choice"
@@ -20,10 +20,7 @@ QUOTED_FIELD = re.compile(r"&#39;[a-z_]+&#39; must")  # the bank's "'answer' mus
 
 @pytest.fixture
 def instructor(typed_app):
-    add_user(typed_app, "ines", role="instructor")
-    client = typed_app.test_client()
-    log_in(client, "ines")
-    return client
+    return signed_in(typed_app, "ines", role="instructor")
 
 
 def versions(app) -> int:

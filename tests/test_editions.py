@@ -9,7 +9,7 @@ from quiz.entries import check_entry, document_spec
 from quiz.extensions import db
 from quiz.models import Document, Question, Quiz, User
 from quiz.versions import write_version
-from tests.conftest import add_user, csrf_token, log_in
+from tests.conftest import add_user, csrf_token, log_in, signed_in
 
 FIRST = """# Sample
 
@@ -32,10 +32,7 @@ Dogs are quiet; cats sleep all day long.
 
 @pytest.fixture
 def instructor(app):
-    add_user(app, "ines", role="instructor")
-    client = app.test_client()
-    log_in(client, "ines")
-    return client
+    return signed_in(app, "ines", role="instructor")
 
 
 def upload(client, url, name, content: bytes, **fields):

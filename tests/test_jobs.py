@@ -13,7 +13,7 @@ import quiz.interchange.imports
 import quiz.jobs
 from quiz.extensions import db
 from quiz.models import Document, Job, Question
-from tests.conftest import ROOT, add_user, csrf_token, log_in, make_app
+from tests.conftest import ROOT, add_user, csrf_token, log_in, make_app, signed_in
 from tests.test_editions import add_sample, question, upload_edition
 
 GIFT = b"".join(b"::job-q%d::Which force came in %d?{=SFOR ~EUFOR ~KFOR}\n\n" % (n, n)
@@ -25,10 +25,7 @@ MOVED = "# Moves\n\nBeta two there.\n\nGamma three there.\n\nAlpha one there.\n"
 
 @pytest.fixture
 def ines(app):
-    add_user(app, "ines", role="instructor")
-    client = app.test_client()
-    log_in(client, "ines")
-    return client
+    return signed_in(app, "ines", role="instructor")
 
 
 def import_gift(client, data: bytes, name: str = "many.gift", follow: bool = True):
