@@ -27,6 +27,7 @@ from .models import (
     Attempt,
     Course,
     CourseMember,
+    Document,
     Quiz,
     User,
     utcnow,
@@ -104,6 +105,13 @@ def visible_course_ids(user):
     if _is_admin(user):
         return select(Course.id)
     return member_course_ids(user)
+
+
+def authored_documents(user) -> ColumnElement[bool]:
+    """The condition on Document for the documents whose questions ``user`` may write,
+    edit, import and export: those of the courses they teach (all for an admin). Reading
+    a document stays open to anyone."""
+    return Document.course_id.in_(taught_course_ids(user))
 
 
 def visible_quizzes(user) -> ColumnElement[bool]:

@@ -1,5 +1,7 @@
 """Who may see what: anonymous users log in, learners stay out of instructor pages and
 other learners' attempts."""
+import io
+
 import pytest
 
 from quiz.extensions import db
@@ -343,3 +345,62 @@ def test_an_admin_sees_every_course(app):
     assert admin.get(f"{c['ann_attempt']}/review").status_code == 200
     gradebook = admin.get("/instructor/gradebook").text
     assert "ann" in gradebook and "bob" in gradebook
+
+
+def test_an_instructor_authors_only_their_courses_documents(app):
+    """A document of tina's course: its questions, editions, imports and exports are
+    tina's to work on; tom gets 404 and never sees it in a list. Reading it stays open."""
+    from quiz.courses import course_by_code
+    from quiz.editions import add_document
+    from quiz.entries import check_entry, document_spec
+    from quiz.models import Document, Question
+    from quiz.versions import write_version
+    c = two_courses(app)
+    with app.app_context():
+        document = add_document("# Notes\n\nThe treaty was signed in 1995.\n", slug="hist-notes",
+                                fmt="markdown")
+        document.course_id = course_by_code("hist-9a").id
+        entry = {"id": "hist-treaty", "type": "true_false", "prompt": "Signed in 1995?",
+                 "answer": True, "explanation": "So it says.",
+                 "source": {"paragraph": 2, "quote": "signed in 1995"}}
+        question = Question(key="hist-treaty", document_id=document.id, position=1,
+                            status="draft")
+        db.session.add(question)
+        db.session.flush()
+        write_version(question, check_entry(entry, document_spec(document)).spec, "test")
+        db.session.commit()
+    base = "/instructor/authoring"
+    pages = [f"{base}/questions/hist-treaty", f"{base}/questions/hist-treaty/edit",
+             f"{base}/questions/hist-treaty/versions/1",
+             f"{base}/questions/new?document=hist-notes&type=true_false",
+             f"{base}/documents/hist-notes/edition", f"{base}/documents/hist-notes/needs-review",
+             f"{base}/documents/hist-notes/quote-check?paragraph=2&quote=treaty",
+             f"{base}/transfer/export?document=hist-notes&format=yaml"]
+    lists = [f"{base}/questions", f"{base}/documents", f"{base}/transfer",
+             f"{base}/questions/new", f"{base}/quizzes/new"]
+    for me, expected in (("tina", 200), ("tom", 404)):
+        for url in pages:
+            assert c[me].get(url).status_code == expected, (me, url)
+        for url in lists:
+            page = c[me].get(url).text
+            assert ("hist-notes" in page) == (me == "tina"), (me, url)
+    token = csrf_token(c["tom"].get(f"{base}/questions").text)
+    for action in ("publish", "retire"):
+        answer = c["tom"].post(f"{base}/questions/hist-treaty/{action}",
+                               data={"csrf_token": token})
+        assert answer.status_code == 404, action
+    c["tom"].post(f"{base}/questions/bulk", data={"csrf_token": token, "action": "tag",
+                                                  "tag": "stolen", "key": "hist-treaty"})
+    refused = c["tom"].post(f"{base}/transfer", data={
+        "csrf_token": token, "format": "gift", "document": "hist-notes",
+        "file": (io.BytesIO(b"::x::Signed?{T}\n"), "x.gift")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 400 and "Choose a format and a document." in refused.text
+    with app.app_context():
+        question = db.session.execute(db.select(Question).filter_by(key="hist-treaty")
+                                      ).scalar_one()
+        assert (question.status, question.current.tags) == ("draft", [])
+        assert db.session.execute(db.select(db.func.count()).select_from(Question).join(
+            Document).where(Document.slug == "hist-notes")).scalar_one() == 1
+    assert c["ann"].get("/documents/hist-notes").status_code == 200  # reading stays open
+    assert c["tom"].get("/documents/hist-notes").status_code == 200

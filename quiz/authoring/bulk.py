@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import selectinload
 
+from ..courses import authored_documents
 from ..entries import check_entry, document_spec, entry_of
 from ..extensions import db
 from ..forms import ActionForm
@@ -49,7 +50,9 @@ def bulk_questions():
         flash(f"Give the tag to add (up to {MAX_TAG} characters); nothing was changed.",
               "error")
         return back
-    questions = db.session.execute(select(Question).where(Question.key.in_(keys)).options(
+    questions = db.session.execute(select(Question).where(
+        Question.key.in_(keys), Question.document_id.in_(
+            select(Document.id).where(authored_documents(current_user)))).options(
         selectinload(Question.current).selectinload(QuestionVersion.citations)
         .selectinload(Citation.paragraph))).scalars().all()
     if not questions:

@@ -15,11 +15,12 @@ from ..courses import courses_taught
 from ..database import read_transaction
 from ..editions import DocumentError, add_document, parse_text
 from ..extensions import db
-from ..models import ACTIVE, DRAFT, NEEDS_REVIEW, STATUS_LABELS, Document, Paragraph, Question
+from ..models import ACTIVE, DRAFT, NEEDS_REVIEW, STATUS_LABELS, Paragraph, Question
 from ..types.forms import options
 from ..worker import submit
 from .blueprint import bp
 from .jobs import queue
+from .questions import authored, document_or_404
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
 FORMAT_CHOICES = [("auto", "From the file name (.md is Markdown)"), ("text", "Plain text"),
@@ -76,7 +77,7 @@ class EditionForm(FlaskForm):
 
 @bp.route("/documents")
 def document_list():
-    documents = db.session.execute(db.select(Document).order_by(Document.title)).scalars().all()
+    documents = authored()
     # Per document and status: published (active), drafts and flagged counted apart.
     by_status: dict[int, dict[str, int]] = {}
     for document_id, status, count in db.session.execute(
@@ -126,7 +127,7 @@ def new_document():
 
 @bp.route("/documents/<slug>/edition", methods=["GET", "POST"])
 def new_document_edition(slug: str):
-    document = db.first_or_404(db.select(Document).filter_by(slug=slug))
+    document = document_or_404(slug)
     form = EditionForm()
     if form.validate_on_submit():
         try:
@@ -152,7 +153,7 @@ def new_document_edition(slug: str):
 @bp.route("/documents/<slug>/needs-review")
 def document_review(slug: str):
     """Questions flagged by a new edition, beside their paragraph's old and new text."""
-    document = db.first_or_404(db.select(Document).filter_by(slug=slug))
+    document = document_or_404(slug)
     questions = db.session.execute(
         db.select(Question).filter_by(document_id=document.id, status=NEEDS_REVIEW)
         .options(selectinload(Question.current)).order_by(Question.position)).scalars().all()

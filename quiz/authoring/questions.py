@@ -10,6 +10,7 @@ from wtforms.form import BaseForm
 
 from ..banklint.commands import lint_question
 from ..bankparse import field_parts
+from ..courses import authored_documents
 from ..docparse import HEADING
 from ..entries import attach_citations, check_entry, document_spec, entry_of
 from ..extensions import db
@@ -39,12 +40,23 @@ from .preview import preview_of_spec, preview_of_version
 MAX_INT = 2**31 - 1  # the largest number an integer column holds everywhere
 
 
+def authored() -> list[Document]:
+    """The documents the instructor writes questions for: their courses', by title."""
+    return db.session.execute(db.select(Document).where(authored_documents(current_user))
+                              .order_by(Document.title)).scalars().all()
+
+
 def document_or_404(slug: str) -> Document:
-    return db.first_or_404(db.select(Document).filter_by(slug=slug))
+    """A document of a course the instructor teaches (another's is not there: 404)."""
+    return db.first_or_404(db.select(Document).filter_by(slug=slug)
+                           .where(authored_documents(current_user)))
 
 
 def question_or_404(key: str) -> Question:
-    return db.first_or_404(db.select(Question).filter_by(key=key).options(
+    """A question of a document the instructor may author; 404 otherwise."""
+    return db.first_or_404(db.select(Question).filter_by(key=key).where(
+        Question.document_id.in_(db.select(Document.id).where(
+            authored_documents(current_user)))).options(
         selectinload(Question.current).selectinload(QuestionVersion.citations)
         .selectinload(Citation.paragraph)))
 
@@ -66,8 +78,9 @@ def paragraph_choices(paragraphs: list[Paragraph]) -> list[tuple[str, str]]:
 @bp.route("/questions")
 def question_list():
     args = request.args
-    documents = db.session.execute(db.select(Document).order_by(Document.title)).scalars().all()
-    query = db.select(Question).options(
+    documents = authored()
+    query = db.select(Question).where(Question.document_id.in_(
+        [d.id for d in documents])).options(
         selectinload(Question.current).selectinload(QuestionVersion.citations)
         .selectinload(Citation.paragraph)).order_by(Question.document_id, Question.position)
     document = next((d for d in documents if d.slug == args.get("document")), None)
@@ -137,9 +150,7 @@ def _matches(question: Question, args) -> bool:
 def new_question():
     slug, qtype = request.args.get("document", ""), request.args.get("type", "")
     if qtype not in QUESTION_TYPES or not slug:
-        documents = db.session.execute(
-            db.select(Document).order_by(Document.title)).scalars().all()
-        return render_template("authoring/question_new.html", documents=documents,
+        return render_template("authoring/question_new.html", documents=authored(),
                                types=QUESTION_TYPES, slug=slug, qtype=qtype)
     document = document_or_404(slug)
     form = QUESTION_TYPES[qtype].form_class(prefix="edit")

@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from ..bankparse import check_quiz as check_quiz_entry
-from ..courses import courses_taught, taught_quizzes
+from ..courses import authored_documents, courses_taught, taught_quizzes
 from ..drawing import Candidate, pool
 from ..entries import line_dicts
 from ..extensions import db
@@ -135,7 +136,10 @@ def edit_quiz(key: str):
 
 
 def _editor(quiz: Quiz | None):
-    documents = db.session.execute(db.select(Document).order_by(Document.title)).scalars().all()
+    # The documents of the courses taught, and the quiz's own (kept when editing it).
+    documents = db.session.execute(db.select(Document).where(or_(
+        authored_documents(current_user), Document.id == (quiz.document_id if quiz else None)))
+        .order_by(Document.title)).scalars().all()
     courses = courses_taught(current_user)
     form = QuizForm()
     form.built = list(quiz.select.get("blocks") or []) if quiz is not None else []

@@ -10,11 +10,11 @@ from ..database import read_transaction
 from ..extensions import db
 from ..interchange import EXPORT_FORMATS, IMPORT_FORMATS, export_questions
 from ..interchange.imports import ImportFailed, check_file
-from ..models import Document
 from ..types.forms import options
 from ..worker import submit
 from .blueprint import bp
 from .jobs import queue
+from .questions import authored, document_or_404
 
 FORMAT_LABELS = {"yaml": "Bank YAML (reads back with bank load)", "gift": "GIFT (Moodle)",
                  "moodle-xml": "Moodle XML", "aiken": "Aiken (single choice only)"}
@@ -33,7 +33,7 @@ class ImportForm(FlaskForm):
 
 
 def _documents():
-    return db.session.execute(db.select(Document).order_by(Document.title)).scalars().all()
+    return authored()
 
 
 @bp.route("/transfer", methods=["GET", "POST"])
@@ -78,8 +78,7 @@ def transfer():
 
 def _exported():
     """The document and format named in the query string, and the export made of them."""
-    document = db.first_or_404(db.select(Document).filter_by(slug=request.args.get("document",
-                                                                                    "")))
+    document = document_or_404(request.args.get("document", ""))
     fmt = request.args.get("format", "yaml")
     if fmt not in EXPORT_FORMATS:
         abort(404)
