@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import url_for
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
@@ -57,21 +57,24 @@ class ReviewItem:
     part_columns: tuple[str, str, str]
 
 
+# The review's two statements are built once; the attempt's id is bound per call.
+REVIEWED = (select(Attempt).where(Attempt.id == bindparam("attempt_id"))
+            .options(joinedload(Attempt.user),
+                     joinedload(Attempt.quiz).joinedload(Quiz.document)))
+RESPONSES = (select(Response).where(Response.attempt_id == bindparam("attempt_id"))
+             .order_by(Response.slot).options(joinedload(Response.version)))
+
+
 def reviewed_attempt(attempt_id: int) -> Attempt | None:
     """The attempt with its learner, quiz and the quiz's document."""
-    return db.session.execute(
-        select(Attempt).where(Attempt.id == attempt_id)
-        .options(joinedload(Attempt.user), joinedload(Attempt.quiz).joinedload(Quiz.document))
-    ).scalar_one_or_none()
+    return db.session.execute(REVIEWED, {"attempt_id": attempt_id}).scalar_one_or_none()
 
 
 def review_items(attempt: Attempt, show_answers: bool) -> list[ReviewItem]:
     """The attempt's questions in order, as its review shows them: one statement for the
     answers with their question versions and, when answers are shown, one for the
     citations of every version."""
-    responses = db.session.execute(
-        select(Response).where(Response.attempt_id == attempt.id).order_by(Response.slot)
-        .options(joinedload(Response.version))).scalars().all()
+    responses = db.session.execute(RESPONSES, {"attempt_id": attempt.id}).scalars().all()
     sources = cited_sources({r.version_id: attempt.quiz.document.slug for r in responses}) \
         if show_answers else {}
     return [review_item(response.slot, response.version, response.answer, response.fraction,
@@ -96,32 +99,35 @@ def cited_sources(slugs: dict[int, str]) -> dict[int, list[Source]]:
     """Each version's cited paragraphs, in the order first cited, their quotes marked, in
     one statement; ``slugs`` maps the version ids to their document's slug."""
     rows = db.session.execute(
-        select(Citation, Paragraph.number.label("number"), Paragraph.text.label("text"))
+        select(Citation.id, Citation.version_id, Citation.paragraph_id, Citation.part,
+               Citation.quote, Citation.quote_start, Citation.quote_end,
+               Citation.paragraph_text, Paragraph.number.label("number"),
+               Paragraph.text.label("text"))
         .join(Paragraph, Paragraph.id == Citation.paragraph_id)
         .where(Citation.version_id.in_(list(slugs)))
         .order_by(Citation.version_id, Citation.position, Citation.id)).all()
-    cited: dict[int, dict[int, list[Citation]]] = {}
-    paragraphs: dict[int, tuple[int, str]] = {}  # id -> its number and text now
+    cited: dict[int, dict[int, list]] = {}
     for row in rows:
-        cited.setdefault(row.Citation.version_id, {}).setdefault(
-            row.Citation.paragraph_id, []).append(row.Citation)
-        paragraphs[row.Citation.paragraph_id] = (row.number, row.text)
-    return {version_id: [_source(citations, *paragraphs[paragraph_id], slugs[version_id])
-                         for paragraph_id, citations in by_paragraph.items()]
+        cited.setdefault(row.version_id, {}).setdefault(row.paragraph_id, []).append(row)
+    # One url_for a document; a source's link adds its citation and anchor to it.
+    pages = {slug: url_for("documents.view", slug=slug) for slug in set(slugs.values())}
+    return {version_id: [_source(citations, pages[slugs[version_id]])
+                         for citations in by_paragraph.values()]
             for version_id, by_paragraph in cited.items()}
 
 
-def _source(citations: list[Citation], number: int, current: str, slug: str) -> Source:
+def _source(citations: list, page: str) -> Source:
+    """A cited paragraph from its citation rows (citation columns with the paragraph's
+    ``number`` and current ``text``)."""
     first = citations[0]
-    text = first.paragraph_text or current  # as checked; older rows may lack the snapshot
+    text = first.paragraph_text or first.text  # as checked; older rows may lack the snapshot
     spans = [_span(c, text) for c in citations]
-    return Source(number=number, parts=[c.part for c in citations if c.part],
+    return Source(number=first.number, parts=[c.part for c in citations if c.part],
                   text=mark_spans(text, [s for s in spans if s]),
-                  url=url_for("documents.view", slug=slug, cite=first.id,
-                              _anchor=f"p{number}"))
+                  url=f"{page}?cite={first.id}#p{first.number}")
 
 
-def _span(citation: Citation, text: str) -> tuple[int, int] | None:
+def _span(citation, text: str) -> tuple[int, int] | None:
     # Spans are stored when a citation is written (and by the migration that added them);
     # a quote is searched for only in a paragraph snapshot that lacks one.
     if citation.quote_start is not None:

@@ -98,12 +98,11 @@ def mark_spans(text: str, spans: list[tuple[int, int]]) -> Markup:
             merged.append([start, end])
     parts: list[str] = []
     pos = 0
-    for start, end in merged:
-        parts.append(escape(text[pos:start]))
-        parts.append(Markup("<mark>%s</mark>") % text[start:end])
+    for start, end in merged:  # escaped as plain strings, joined once
+        parts += [escape(text[pos:start]), "<mark>", escape(text[start:end]), "</mark>"]
         pos = end
     parts.append(escape(text[pos:]))
-    return Markup("").join(parts)
+    return Markup("".join(parts))
 
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -26,13 +26,17 @@ class SaveRefused(Exception):
         self.reason, self.sequence = reason, sequence
 
 
+# Built once (every question page and save runs it); its values are bound per call.
+SLOT_RESPONSE = (select(Response).where(Response.attempt_id == bindparam("attempt_id"),
+                                        Response.slot == bindparam("slot"))
+                 .options(joinedload(Response.version))
+                 .execution_options(populate_existing=True))
+
+
 def slot_response(attempt_id: int, slot: int) -> Response | None:
     """The attempt's response in ``slot`` with its question version, read afresh."""
-    return db.session.execute(
-        select(Response).where(Response.attempt_id == attempt_id, Response.slot == slot)
-        .options(joinedload(Response.version))
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    return db.session.execute(SLOT_RESPONSE, {"attempt_id": attempt_id, "slot": slot}
+                              ).scalar_one_or_none()
 
 
 def save_answer(attempt: Attempt, response: Response, answer: Any, seen: int,

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import FINISHED, IN_PROGRESS, Attempt, Quiz, Response
 from ..quizsettings import GRACE, deadline, overdue
 from .grading import answer_fraction, scored
+
+# Built once (every save and submit runs it); the attempt's id is bound per call.
+LOCK_ATTEMPT = (select(Attempt).where(Attempt.id == bindparam("attempt_id"))
+                .options(joinedload(Attempt.quiz)).with_for_update(of=Attempt)
+                .execution_options(populate_existing=True))
 
 
 def lock_attempt(attempt_id: int) -> Attempt | None:
@@ -25,12 +30,7 @@ def lock_attempt(attempt_id: int) -> Attempt | None:
     On SQLite every writing transaction begins IMMEDIATE and so holds the database's one
     write lock already (``FOR UPDATE`` is not SQLite's and is left out).
     """
-    return db.session.execute(
-        select(Attempt).where(Attempt.id == attempt_id)
-        .options(joinedload(Attempt.quiz))
-        .with_for_update(of=Attempt)
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    return db.session.execute(LOCK_ATTEMPT, {"attempt_id": attempt_id}).scalar_one_or_none()
 
 
 def close_attempt(attempt: Attempt, now: datetime) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -36,26 +36,30 @@ class QuestionPage:
         return deadline(self.attempt.quiz, self.attempt.started_at)
 
 
+# The page's statements are built once (each runs on every question page or save), over
+# mapped attributes, rows read by name; the attempt's id is bound per call.
+ANSWERS = (select(Response.answer).where(Response.attempt_id == bindparam("attempt_id"))
+           .order_by(Response.slot))
+MARKS = (select(Response.answer, Response.flagged)
+         .where(Response.attempt_id == bindparam("attempt_id")).order_by(Response.slot))
+ATTEMPT = (select(Attempt).where(Attempt.id == bindparam("attempt_id"))
+           .options(joinedload(Attempt.quiz)))
+
+
 def answered_slots(attempt_id: int) -> list[bool]:
     """Whether each slot of the attempt holds an answer, in slot order."""
-    answers = db.session.execute(
-        select(Response.answer).where(Response.attempt_id == attempt_id)
-        .order_by(Response.slot)).scalars()
+    answers = db.session.execute(ANSWERS, {"attempt_id": attempt_id}).scalars()
     return [answer is not None for answer in answers]
 
 
 def slot_marks(attempt_id: int) -> tuple[list[bool], list[bool]]:
     """Whether each slot holds an answer, and whether it is flagged, in slot order."""
-    rows = db.session.execute(
-        select(Response.answer, Response.flagged).where(Response.attempt_id == attempt_id)
-        .order_by(Response.slot)).all()
+    rows = db.session.execute(MARKS, {"attempt_id": attempt_id}).all()
     return [row.answer is not None for row in rows], [row.flagged for row in rows]
 
 
 def load_attempt(attempt_id: int) -> Attempt | None:
-    return db.session.execute(
-        select(Attempt).where(Attempt.id == attempt_id).options(joinedload(Attempt.quiz))
-    ).scalar_one_or_none()
+    return db.session.execute(ATTEMPT, {"attempt_id": attempt_id}).scalar_one_or_none()
 
 
 def question_page(attempt: Attempt, number: int) -> QuestionPage:
