@@ -87,6 +87,9 @@ def highlight(text: str, quotes: list[str]) -> Markup:
     return mark_spans(text, [s for q in quotes if (s := find_quote(text, q))])
 
 
+MARK, UNMARK = Markup("<mark>"), Markup("</mark>")
+
+
 def mark_spans(text: str, spans: list[tuple[int, int]]) -> Markup:
     """Escape ``text`` and wrap each span (start, end), overlapping ones merged, in
     ``<mark>``."""
@@ -96,13 +99,13 @@ def mark_spans(text: str, spans: list[tuple[int, int]]) -> Markup:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    parts: list[str] = []
+    parts: list[Markup] = []
     pos = 0
-    for start, end in merged:  # escaped as plain strings, joined once
-        parts += [escape(text[pos:start]), "<mark>", escape(text[start:end]), "</mark>"]
+    for start, end in merged:  # each piece escaped, the tags markup: joined once
+        parts += [escape(text[pos:start]), MARK, escape(text[start:end]), UNMARK]
         pos = end
     parts.append(escape(text[pos:]))
-    return Markup("".join(parts))
+    return Markup("").join(parts)
 
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
