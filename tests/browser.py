@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from werkzeug.serving import make_server
+
+from tests.conftest import fixture_library, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -19,6 +22,25 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 
 def chromium_present() -> bool:
     return Path(CHROMIUM).exists()
+
+
+def playwright_or_skip():
+    """Playwright's sync API; called at a browser test module's top, it skips the module
+    when Playwright or Chromium is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    if not chromium_present():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
+                    allow_module_level=True)
+    return sync_api
+
+
+def initialised_app(tmp_path: Path):
+    """An app on the seed document with one question of each type, initialised and served
+    as in production (TESTING off), ready for a live server."""
+    app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"),
+                   TESTING=False)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    return app
 
 
 @contextmanager

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, browser_page, chromium_present, serve, shot
+from tests.browser import (
+    browser_page,
+    initialised_app,
+    playwright_or_skip,
+    serve,
+    shot,
+)
 from tests.conftest import add_user, fixture_library, make_app
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-if not chromium_present():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
-                allow_module_level=True)
+sync_api = playwright_or_skip()
 
 QUOTE = "Peace Support Operations Training Centre (PSOTC)"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -21,9 +24,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 @pytest.fixture
 def live_server(tmp_path):
-    app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"),
-                   TESTING=False)
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    app = initialised_app(tmp_path)
     add_user(app, "ines", role="instructor")
     add_user(app, "ann")
     with serve(app) as base:

@@ -8,20 +8,20 @@ import pytest
 
 from quiz.extensions import db
 from quiz.models import Attempt, Quiz, utcnow
-from tests.browser import CHROMIUM, browser_page, chromium_present, serve, shot
-from tests.conftest import fixture_library, make_app
+from tests.browser import (
+    browser_page,
+    initialised_app,
+    playwright_or_skip,
+    serve,
+    shot,
+)
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-if not chromium_present():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
-                allow_module_level=True)
+sync_api = playwright_or_skip()
 
 
 @pytest.fixture
 def live_server(tmp_path):
-    app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"),
-                   TESTING=False)
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    app = initialised_app(tmp_path)
     with serve(app) as base:
         yield base
 
@@ -98,9 +98,7 @@ def register(page, base: str) -> None:
 @pytest.fixture
 def timed_site(tmp_path):
     """The all-types quiz with a ten-minute time limit: (app, base URL)."""
-    app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"),
-                   TESTING=False)
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    app = initialised_app(tmp_path)
     with app.app_context():
         quiz = db.session.execute(db.select(Quiz).filter_by(key="all-types")).scalar_one()
         quiz.time_limit = 10

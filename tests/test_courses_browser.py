@@ -7,22 +7,23 @@ import re
 
 import pytest
 
-from tests.browser import CHROMIUM, chromium, chromium_present, serve, shot
-from tests.conftest import add_user, fixture_library, make_app
+from tests.browser import (
+    chromium,
+    initialised_app,
+    playwright_or_skip,
+    serve,
+    shot,
+)
+from tests.conftest import add_user
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-if not chromium_present():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
-                allow_module_level=True)
+sync_api = playwright_or_skip()
 expect = sync_api.expect if sync_api else None
 PASSWORD = "correct horse"
 
 
 @pytest.fixture
 def site(tmp_path):
-    app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"),
-                   TESTING=False)
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    app = initialised_app(tmp_path)
     add_user(app, "tina", PASSWORD, role="instructor")
     add_user(app, "tom", PASSWORD, role="instructor")
     with serve(app) as base:

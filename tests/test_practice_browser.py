@@ -6,23 +6,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, browser_page, chromium_present, serve, shot
-from tests.conftest import add_user, fixture_library, log_in, make_app
+from tests.browser import (
+    browser_page,
+    initialised_app,
+    playwright_or_skip,
+    serve,
+    shot,
+)
+from tests.conftest import add_user, log_in
 from tests.test_scores import take
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-if not chromium_present():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
-                allow_module_level=True)
+sync_api = playwright_or_skip()
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture
 def live_server(tmp_path):
     """Ann has missed the single choice and multiple response questions twice."""
-    app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"),
-                   TESTING=False)
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    app = initialised_app(tmp_path)
     add_user(app, "ann")
     client = app.test_client()
     log_in(client, "ann")

@@ -9,13 +9,16 @@ import pytest
 
 from quiz.extensions import db
 from quiz.models import Quiz
-from tests.browser import CHROMIUM, browser_page, chromium_present, serve, shot
-from tests.conftest import add_user, fixture_library, make_app
+from tests.browser import (
+    browser_page,
+    initialised_app,
+    playwright_or_skip,
+    serve,
+    shot,
+)
+from tests.conftest import add_user
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-if not chromium_present():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
-                allow_module_level=True)
+sync_api = playwright_or_skip()
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 P12_QUOTE = "joined the Partnership for Peace (PfP) programme in 2006"
@@ -30,9 +33,7 @@ def doc_shot(page, name: str) -> None:
 
 @pytest.fixture
 def live_server(tmp_path):
-    app = make_app(tmp_path, questions_dir=fixture_library(tmp_path, "all_types.yaml"),
-                   TESTING=False)
-    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    app = initialised_app(tmp_path)
     add_user(app, "ines", role="instructor")
     add_user(app, "ann")
     with app.app_context():
